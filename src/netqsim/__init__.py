@@ -1,0 +1,1 @@
+"""netqsim: discrete-event simulator for quantum networks."""

@@ -1,0 +1,166 @@
+"""Processes: generator functions or coroutines that run in simulated time."""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine, Generator
+from typing import TYPE_CHECKING, Any
+
+from netqsim.kernel.errors import Interrupt, describe
+from netqsim.kernel.events import PENDING, Event
+
+if TYPE_CHECKING:
+    from netqsim.kernel.simulator import Simulator
+
+ProcessBody = Generator[Any, Any, Any] | Coroutine[Any, Any, Any]
+
+_ASYNCIO_HINT = (
+    "asyncio primitives (asyncio.sleep, asyncio.wait_for, asyncio.gather, futures) do not "
+    "run in simulated time; wait on netqsim events instead (e.g. sim.timeout(ns), a | b, a & b)"
+)
+
+
+class Process(Event):
+    """A running generator or coroutine; also the event of its completion.
+
+    The body runs until it yields (or awaits) an event, and resumes when that
+    event is processed, receiving the event's value, or its exception raised at
+    the ``yield``/``await``. When the body returns, the process event succeeds
+    with the returned value; when it raises, the process event fails with the
+    exception, which is raised in whoever waits on the process. If nobody
+    does, the run stops with a :class:`~netqsim.kernel.errors.ProcessError`
+    naming the process and the simulated time.
+
+    ``daemon`` processes (servers that wait forever by design) are left out of
+    deadlock reports.
+    """
+
+    __slots__ = ("_body", "_send", "_target", "_throw", "daemon")
+
+    def __init__(
+        self, sim: Simulator, body: ProcessBody, name: str | None = None, daemon: bool = False
+    ) -> None:
+        if not (hasattr(body, "send") and hasattr(body, "throw")):
+            hint = " (call the function: sim.process(f()) not sim.process(f))" if callable(
+                body
+            ) else ""
+            raise TypeError(f"a process needs a generator or coroutine object, got {body!r}{hint}")
+        super().__init__(sim, name or getattr(body, "__qualname__", None) or repr(body))
+        self._body = body
+        self._send = body.send
+        self._throw = body.throw
+        self.daemon = daemon
+        # Start the body at the current time, after what is already scheduled now.
+        start = Event(sim, "start")
+        start._value = None
+        start.callbacks.append(self)  # type: ignore[union-attr]
+        sim._schedule(start, 0.0)
+        self._target: Event | None = start
+        sim._processes[self] = None
+
+    @property
+    def is_alive(self) -> bool:
+        """True until the body has returned or raised."""
+        return self._value is PENDING
+
+    @property
+    def target(self) -> Event | None:
+        """The event the process currently waits on (``None`` once finished)."""
+        return self._target
+
+    def _resume(self, event: Event) -> None:
+        """Continue the body with the outcome of ``event`` (a processed event)."""
+        sim = self.sim
+        sim._active = self
+        send = self._send
+        while True:
+            try:
+                if event._ok:
+                    event = send(event._value)
+                else:
+                    event._defused = True
+                    event = self._throw(event._value)
+            except BaseException as exc:
+                self._exit(exc)
+                break
+            try:
+                callbacks = event.callbacks
+            except AttributeError:
+                event = self._not_an_event(event)
+                continue
+            if callbacks is not None:
+                callbacks.append(self)
+                self._target = event
+                break
+            # Already processed: continue at once with its outcome.
+        sim._active = None
+
+    # The process itself is the callback it registers on events (one object
+    # for its whole life, and the run loop recognises it to resume inline).
+    __call__ = _resume
+
+    def _exit(self, exc: BaseException) -> None:
+        """The body returned (``StopIteration``) or raised ``exc``."""
+        if isinstance(exc, StopIteration):
+            self._finish(True, exc.value)
+        else:
+            self._finish(False, exc)
+
+    def _not_an_event(self, obj: Any) -> Event:
+        """A failed, processed event that throws a clear TypeError into the body."""
+        module = type(obj).__module__ or ""
+        if obj is None or module.startswith(("asyncio", "concurrent")):
+            msg = f"process {self.name!r} waited on {obj!r}: {_ASYNCIO_HINT}"
+        else:
+            msg = (
+                f"process {self.name!r} yielded {obj!r}, which is not an event "
+                "(yield or await netqsim events only)"
+            )
+        failed = Event(self.sim)
+        failed._ok = False
+        failed._value = TypeError(msg)
+        failed.callbacks = None
+        return failed
+
+    def _finish(self, ok: bool, value: Any) -> None:
+        self._ok = ok
+        self._value = value
+        self._target = None
+        self._send = self._throw = None  # type: ignore[assignment]
+        del self.sim._processes[self]
+        self.sim._schedule(self, 0.0)
+
+    def interrupt(self, cause: Any = None) -> None:
+        """Raise :class:`Interrupt` (with ``cause``) in the process at the current time.
+
+        The process stops waiting on its current event.
+        """
+        if self._value is not PENDING:
+            raise RuntimeError(f"process {self.name!r} has finished and cannot be interrupted")
+        if self.sim._active is self:
+            raise RuntimeError(f"process {self.name!r} cannot interrupt itself")
+        signal = Event(self.sim, "interrupt")
+        signal._ok = False
+        signal._value = Interrupt(cause)
+        signal._defused = True
+        signal.callbacks.append(self._interrupted)  # type: ignore[union-attr]
+        self.sim._schedule(signal, 0.0, urgent=True)
+
+    def _interrupted(self, signal: Event) -> None:
+        if self._value is not PENDING:
+            return
+        target = self._target
+        if target is not None and target.callbacks is not None:
+            try:
+                target.callbacks.remove(self)
+            except ValueError:
+                pass
+        self._resume(signal)
+
+    def describe(self) -> str:
+        return f"process {self.name!r}"
+
+    def __repr__(self) -> str:
+        if self._value is PENDING:
+            waiting = describe(self._target) if self._target is not None else "nothing"
+            return f"<Process {self.name!r} waiting on {waiting}>"
+        return f"<Process {self.name!r} {'finished' if self._ok else 'failed'}>"
