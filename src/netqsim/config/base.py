@@ -1,0 +1,380 @@
+"""Strict model base for every config class, and the one error type they raise.
+
+Every problem found while validating a configuration becomes a :class:`Problem`
+(a location, a human-readable path such as ``stacks[0] (Alice).qdevice_cfg.T1``
+and a message). Validation collects problems instead of stopping at the first
+one; at the end a single :class:`ConfigError` lists them all, one per line, as
+``path: problem``.
+
+:class:`ConfigModel` is a pydantic v2 model with ``extra="forbid"`` and
+``validate_assignment=True``. It differs from a plain pydantic model in that
+
+* unknown keys are reported with the closest valid key (``difflib``);
+* pydantic's own errors are translated into the same ``path: problem`` form;
+* cross-field rules (``_cross_problems``) are checked after construction and
+  after every assignment;
+* ``dummy: null`` entries are dropped silently: SquidASM's example YAML files
+  use ``cfg: {dummy: null}`` as a placeholder for "all defaults".
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from os import PathLike
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+Loc = tuple[str | int, ...]
+
+#: Keys used by older SquidASM / netsquid-netbuilder versions, mapped to the key
+#: netqsim (and current SquidASM) expects. Used only to improve suggestions.
+RENAMED_KEYS: dict[str, str] = {
+    "distance": "length",
+    "measurement_time": "measure_time",
+    "node1": "stack1",
+    "node2": "stack2",
+    "processing_nodes": "stacks",
+    "qlinks": "links",
+    "instr_proc_time": "instr_latency",
+}
+
+#: Placeholder key that SquidASM's example files put into otherwise empty cfgs.
+PLACEHOLDER_KEY = "dummy"
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configuration.
+
+    ``loc`` is the raw location (mapping keys and list indices, as in the YAML
+    document), ``parts`` the rendered path segments (list entries carry the
+    entry's name, e.g. ``stacks[0] (Alice)``), ``line`` the 1-based YAML line
+    when the configuration came from a file.
+    """
+
+    loc: Loc
+    parts: tuple[str, ...]
+    message: str
+    line: int | None = None
+
+    @property
+    def path(self) -> str:
+        """The dotted, human-readable location (``<root>`` for the whole document)."""
+        return ".".join(self.parts) if self.parts else "<root>"
+
+    def prefixed(self, loc: Loc, parts: Sequence[str]) -> Problem:
+        """The same problem, located inside the entry at ``loc`` / ``parts``."""
+        return replace(self, loc=tuple(loc) + self.loc, parts=tuple(parts) + self.parts)
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}"
+        if self.line is not None:
+            text += f" (line {self.line})"
+        return text
+
+
+class ConfigError(ValueError):
+    """A configuration is invalid; ``problems`` lists every problem found.
+
+    ``problems`` holds one ``"path: problem"`` string per problem, ``details``
+    the structured :class:`Problem` objects, ``file`` the source file (if the
+    configuration was loaded from one).
+    """
+
+    def __init__(self, problems: Sequence[Problem], *, file: str | None = None) -> None:
+        self.details: list[Problem] = list(problems)
+        self.file = file
+        super().__init__(str(self))
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem as a ``"path: problem"`` string."""
+        return [str(p) for p in self.details]
+
+    def __str__(self) -> str:
+        where = f" in {self.file}" if self.file else ""
+        n = len(self.details)
+        head = f"invalid configuration{where} ({n} problem{'s' if n != 1 else ''}):"
+        return "\n".join([head, *(f"  - {p}" for p in self.details)])
+
+
+class Problems:
+    """Accumulates problems during one validation pass."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        #: top-level keys whose problems are already reported (pydantic's errors
+        #: for these keys are redundant and dropped).
+        self.reported: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def add(self, loc: Loc, message: str, parts: Sequence[str] | None = None) -> None:
+        """Record ``message`` at ``loc`` (``parts`` defaults to ``loc`` rendered)."""
+        self.items.append(Problem(tuple(loc), tuple(parts) if parts else render_loc(loc), message))
+        if loc and isinstance(loc[0], str):
+            self.reported.add(loc[0])
+
+    def add_nested(self, error: ConfigError, loc: Loc, parts: Sequence[str]) -> None:
+        """Record every problem of ``error`` as located inside ``loc`` / ``parts``."""
+        self.items.extend(p.prefixed(loc, parts) for p in error.details)
+        if loc and isinstance(loc[0], str):
+            self.reported.add(loc[0])
+
+
+def render_loc(loc: Iterable[str | int]) -> tuple[str, ...]:
+    """Render a raw location as path segments: ``("a", 0, "b")`` -> ``("a[0]", "b")``."""
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int) and parts:
+            parts[-1] = f"{parts[-1]}[{item}]"
+        else:
+            parts.append(str(item) if not isinstance(item, int) else f"[{item}]")
+    return tuple(parts)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word`` (``difflib``, case-insensitive), if any is close."""
+    cands = list(candidates)
+    if word in RENAMED_KEYS and RENAMED_KEYS[word] in cands:
+        return RENAMED_KEYS[word]
+    lowered = {c.lower(): c for c in cands}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    cutoff = 0.5 if len(word) <= 3 else 0.6
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[match[0]] if match else None
+
+
+def unknown_message(kind: str, word: object, allowed: Iterable[str]) -> str:
+    """``unknown key 'x'; did you mean 'y'?`` (or the list of valid values)."""
+    allowed = list(allowed)
+    text = f"unknown {kind} {word!r}"
+    close = suggest(str(word), allowed)
+    if close is not None:
+        return f"{text}; did you mean {close!r}?"
+    return f"{text} (valid: {', '.join(allowed)})"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def translate(exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into :class:`Problem` objects with clean messages."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err.get("loc", ()))
+        typ = err.get("type", "")
+        msg = str(err.get("msg", ""))
+        if typ == "missing":
+            message = "required field is missing"
+        elif typ == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}" if loc else "unknown key"
+        else:
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, ") :]
+            elif msg.startswith("Input should be"):
+                msg = "must be" + msg[len("Input should be") :]
+            message = msg
+            if "input" in err and "(got " not in message:
+                message += f" (got {_short(err['input'])})"
+        out.append(Problem(loc, render_loc(loc), message))
+    return out
+
+
+# --------------------------------------------------------------------------- value types
+
+
+def _checker(test: Callable[[float], bool], message: str) -> Callable[[float], float]:
+    def check(value: float) -> float:
+        if not test(value):
+            raise ValueError(f"{message} (got {value!r})")
+        return value
+
+    return check
+
+
+def _finite_nonneg(v: float) -> bool:
+    return math.isfinite(v) and v >= 0
+
+
+#: Probability in [0, 1].
+Probability = Annotated[float, AfterValidator(_checker(lambda v: 0 <= v <= 1, "must be in [0, 1]"))]
+#: Duration in nanoseconds, finite and >= 0.
+Nanoseconds = Annotated[float, AfterValidator(_checker(_finite_nonneg, "must be >= 0 ns"))]
+#: Coherence time in nanoseconds, >= 0 (0 disables that decoherence; inf allowed).
+CoherenceTime = Annotated[float, AfterValidator(_checker(lambda v: v >= 0, "must be >= 0 ns"))]
+#: Length in km, finite and >= 0.
+Kilometres = Annotated[float, AfterValidator(_checker(_finite_nonneg, "must be >= 0 km"))]
+#: Speed of light in fibre in km/s, finite and > 0.
+KmPerSecond = Annotated[
+    float, AfterValidator(_checker(lambda v: math.isfinite(v) and v > 0, "must be > 0 km/s"))
+]
+#: Fidelity of a two-qubit state to a Bell state, in [0.25, 1].
+BellFidelity = Annotated[
+    float, AfterValidator(_checker(lambda v: 0.25 <= v <= 1, "must be in [0.25, 1]"))
+]
+#: Attenuation in dB/km, finite and >= 0.
+DecibelPerKm = Annotated[float, AfterValidator(_checker(_finite_nonneg, "must be >= 0 dB/km"))]
+#: Positive integer (>= 1).
+PositiveInt = Annotated[int, AfterValidator(_checker(lambda v: v >= 1, "must be >= 1"))]
+#: Non-negative integer (>= 0).
+NonNegativeInt = Annotated[int, AfterValidator(_checker(lambda v: v >= 0, "must be >= 0"))]
+
+
+# --------------------------------------------------------------------------- base model
+
+
+class ConfigModel(BaseModel):
+    """Strict pydantic model: unknown keys and bad values raise :class:`ConfigError`.
+
+    Construct with keyword arguments (``Cls(**mapping)``) or ``Cls.from_dict``;
+    ``model_validate`` is routed through the same checks.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        arbitrary_types_allowed=False,
+        validate_default=True,
+        protected_namespaces=(),
+    )
+
+    #: True when :meth:`_prepare` already checks the cross-field rules on the raw
+    #: data (so construction does not report them twice).
+    _cross_in_prepare: ClassVar[bool] = False
+
+    def __init__(self, /, **data: Any) -> None:
+        problems = Problems()
+        prepared = type(self)._prepare(dict(data), problems)
+        try:
+            super().__init__(**prepared)
+        except ValidationError as exc:
+            for problem in translate(exc):
+                if problem.loc and problem.loc[0] in problems.reported:
+                    continue
+                problems.items.append(problem)
+        else:
+            if not type(self)._cross_in_prepare:
+                problems.items.extend(self._cross_problems())
+        if problems:
+            fields = list(type(self).model_fields)
+
+            def order(p: Problem) -> tuple[int, int]:
+                head = p.loc[0] if p.loc else None
+                rank = fields.index(head) if head in fields else -1
+                index = p.loc[1] if len(p.loc) > 1 and isinstance(p.loc[1], int) else -1
+                return rank, index
+
+            raise ConfigError(sorted(problems.items, key=order))
+
+    # -- hooks -------------------------------------------------------------------------
+
+    @classmethod
+    def _prepare(cls, data: dict[str, Any], problems: Problems) -> dict[str, Any]:
+        """Report unknown keys (dropping them) before pydantic sees ``data``."""
+        allowed = list(cls.model_fields)
+        for key in list(data):
+            if key in cls.model_fields:
+                continue
+            value = data.pop(key)
+            if key == PLACEHOLDER_KEY and value is None:
+                continue
+            problems.add((str(key),), unknown_message("key", key, allowed))
+        return data
+
+    def _cross_problems(self) -> list[Problem]:
+        """Problems that involve several fields (checked after every change)."""
+        return []
+
+    def _coerce_assignment(self, name: str, value: Any) -> Any:
+        """Convert a value assigned to ``name`` (e.g. a dict to a config object)."""
+        return value
+
+    # -- pydantic plumbing -------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name not in type(self).model_fields:
+            super().__setattr__(name, value)
+            return
+        value = self._coerce_assignment(name, value)
+        old = self.__dict__.get(name)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise ConfigError(translate(exc)) from None
+        cross = self._cross_problems()
+        if cross:
+            self.__dict__[name] = old
+            raise ConfigError(cross)
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Validate ``obj`` (a mapping or an instance) with the strict checks."""
+        if isinstance(obj, cls):
+            return obj
+        if not isinstance(obj, dict):
+            raise ConfigError([Problem((), (), f"must be a mapping (got {type(obj).__name__})")])
+        return cls(**obj)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        """Build from a plain mapping (as parsed from YAML)."""
+        return cls.model_validate(data)
+
+    @classmethod
+    def from_yaml(cls, text: str, *, file: str | None = None) -> Any:
+        """Build from YAML text (``file`` only names the source in errors)."""
+        from .loading import parse_yaml
+
+        return cls._from_document(parse_yaml(text, file=file, known_keys=cls.model_fields))
+
+    @classmethod
+    def from_file(cls, path: str | PathLike[str]) -> Any:
+        """Load from a YAML file; errors name the file and the line of each problem."""
+        from .loading import read_yaml_file
+
+        return cls._from_document(read_yaml_file(path, known_keys=cls.model_fields))
+
+    @classmethod
+    def _from_document(cls, doc: Any) -> Any:
+        if doc.data is None:
+            problem = Problem((), (), "the document is empty; expected a mapping")
+            raise ConfigError([problem], file=doc.file)
+        try:
+            return cls.model_validate(doc.data)
+        except ConfigError as exc:
+            raise doc.annotate(exc) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain mapping (YAML/JSON-safe) that :meth:`from_dict` turns back into ``self``."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_yaml(self, path: str | PathLike[str] | None = None) -> str:
+        """YAML text of :meth:`to_dict`; also written to ``path`` if given."""
+        from .loading import dump_yaml
+
+        text = dump_yaml(self.to_dict())
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        return text
+
+    def check(self) -> list[str]:
+        """Problems of the current state (e.g. after in-place edits), as strings."""
+        return [str(p) for p in self._cross_problems()]
+
+
+def field_names(cls: type[BaseModel]) -> list[str]:
+    """Names of the fields of a model class, in declaration order."""
+    return list(cls.model_fields)

@@ -1,0 +1,15 @@
+"""Shared fixtures for the config tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """Folder with the SquidASM-style YAML files."""
+    return DATA
