@@ -66,10 +66,14 @@ class Channel:
         # Receivers waiting while no message was on its way, oldest first.
         self._receivers: deque[Receive] = deque()
 
-    def send(self, msg: Any) -> None:
-        """Send ``msg``; it arrives after the channel's delay, after earlier messages."""
+    def send(self, msg: Any, delay: float | None = None) -> None:
+        """Send ``msg``; it arrives after the delay, and after earlier messages.
+
+        ``delay`` overrides the channel's delay model for this message.
+        """
         sim = self.sim
-        delay = self._delay(msg) if callable(self._delay) else self._delay
+        if delay is None:
+            delay = self._delay(msg) if callable(self._delay) else self._delay
         if not delay >= 0:
             raise ValueError(f"channel {self.name!r}: delay model returned {delay!r} ns")
         arrival = sim._now + delay

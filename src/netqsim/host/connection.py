@@ -1,0 +1,112 @@
+"""The host's NetQASM connection: compile with the SDK, send bytes, await replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netqasm.backend.messages import SubroutineMessage
+from netqasm.sdk.config import LogConfig
+from netqasm.sdk.connection import BaseNetQASMConnection
+from netqasm.sdk.network import NetworkInfo
+from netqasm.sdk.shared_memory import SharedMemory
+
+from netqsim.host.endpoint import HostEndpoint
+from netqsim.kernel import Event
+
+
+class HostConnection(BaseNetQASMConnection):
+    """A NetQASM SDK connection to a simulated node controller.
+
+    Quantum code written with the SDK (``Qubit(conn)``, ``q.H()``,
+    ``epr_socket.create_keep()``, ...) is compiled into a subroutine by
+    :meth:`flush`, sent as serialized ``SubroutineMessage`` bytes, and its
+    results land in this connection's shared memory, so futures such as
+    ``int(m)`` can be read once the flush completed:
+
+    * generator programs: ``yield from conn.flush()``
+    * ``async def`` programs: ``await conn.flush()``
+
+    ``flush()`` sends at once; waiting on it waits for the controller's reply.
+    Leaving a ``with conn:`` block flushes without waiting (a generator cannot
+    wait in ``__exit__``); ``async with conn:`` waits.
+    """
+
+    def __init__(
+        self,
+        endpoint: HostEndpoint,
+        app_name: str,
+        node_name: str,
+        app_id: int,
+        max_qubits: int,
+        network_info: type[NetworkInfo],
+        compiler: Any = None,
+    ) -> None:
+        # netqasm keeps app ids and shared memories in class-level tables; a
+        # simulation keeps its own so that simulations never see each other.
+        self._app_ids: dict[str, list[int]] = {}
+        self._app_names: dict[str, dict[int, str]] = {}
+        self._memory = SharedMemory()
+        self._endpoint = endpoint
+        self._network_info = network_info
+        super().__init__(
+            app_name=app_name,
+            node_name=node_name,
+            app_id=app_id,
+            max_qubits=max_qubits,
+            log_config=LogConfig(),
+            compiler=compiler,
+            _init_app=False,
+            _setup_epr_sockets=False,
+        )
+
+    def _get_network_info(self) -> type[NetworkInfo]:
+        return self._network_info
+
+    @property
+    def shared_memory(self) -> SharedMemory:
+        """Registers and arrays returned by the node controller."""
+        return self._memory
+
+    def flush(self, block: bool = True, callback: Any = None) -> Event:  # type: ignore[override]
+        """Compile and send the pending operations; returns the reply's event.
+
+        Wait on it (``yield from``/``await``) before reading results.
+        """
+        protosubroutine = self._builder.subrt_pop_pending_subroutine()
+        if protosubroutine is None:
+            return self._endpoint.completed()
+        subroutine = self._builder.subrt_compile_subroutine(protosubroutine)
+        subroutine.instantiate(self.app_id)
+        done = self._endpoint.send(
+            SubroutineMessage(subroutine),
+            memory=self._memory,
+            app_id=self.app_id,
+            what=f"subroutine of app {self.app_id} ({len(subroutine.instructions)} instructions)",
+        )
+        self._builder._reset()
+        return done
+
+    def _commit_serialized_message(
+        self, raw_msg: bytes, block: bool = True, callback: Any = None
+    ) -> None:
+        self._endpoint.send_raw(raw_msg, what="message from the SDK")
+
+    def close(
+        self, clear_app: bool = True, stop_backend: bool = False, exception: bool = False
+    ) -> None:
+        """Flush what is pending; the runtime, not the program, stops the application."""
+        if not exception:
+            self.flush()
+
+    def block(self) -> None:
+        raise RuntimeError(
+            "a simulated program cannot block: wait on conn.flush() with "
+            "'yield from' (generator programs) or 'await' (async programs)"
+        )
+
+    async def __aenter__(self) -> HostConnection:
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            await self.flush()

@@ -1,0 +1,126 @@
+"""A node's host: runs programs, one iteration after another, against its controller."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+from netqasm.backend.messages import InitNewAppMessage, OpenEPRSocketMessage, StopAppMessage
+from netqasm.sdk.epr_socket import EPRSocket
+from netqasm.sdk.network import NetworkInfo
+
+from netqsim.host.connection import HostConnection
+from netqsim.host.endpoint import HostEndpoint
+from netqsim.host.program import Program, ProgramContext
+from netqsim.host.sockets import Socket
+from netqsim.kernel import Simulator
+from netqsim.network.classical import ClassicalNetwork
+
+Gen = Generator[Any, Any, Any]
+
+
+class ProgramResultError(TypeError):
+    """A program returned something other than a dict."""
+
+
+def drive(body: Any) -> Gen:
+    """Run a program body (generator, coroutine or plain value) inside a process."""
+    if inspect.isgenerator(body):
+        return (yield from body)
+    if inspect.iscoroutine(body):
+        return (yield from body.__await__())
+    return body
+
+
+class Host:
+    """The classical computer of one node.
+
+    For each program it registers an application with the node controller
+    (``InitNewAppMessage``, waiting for the reply), opens the program's EPR
+    sockets (``OpenEPRSocketMessage``), runs the program, and ends the
+    application (``StopAppMessage``); then the next iteration starts. As in
+    SquidASM, the host waits for the replies to InitNewApp and to subroutines
+    only, so a host <-> controller latency L adds 2L per awaited message.
+    """
+
+    def __init__(
+        self,
+        sim: Simulator,
+        node_name: str,
+        endpoint: HostEndpoint,
+        classical: ClassicalNetwork,
+        network_info: type[NetworkInfo],
+        compiler: Any = None,
+        remote_epr_socket_id: Callable[[str, str, int], int] | None = None,
+    ) -> None:
+        self.sim = sim
+        self.name = node_name
+        self.endpoint = endpoint
+        self._classical = classical
+        self._network_info = network_info
+        self._compiler = compiler
+        self._remote_epr_socket_id = remote_epr_socket_id or (lambda remote, node, i: 0)
+        self._next_app_id = 0
+        #: Connections of the applications that are running, by app id.
+        self.connections: dict[int, HostConnection] = {}
+
+    def run_program(self, program: Program, iterations: int, results: list[Any]) -> Gen:
+        """Run ``program`` ``iterations`` times in a row, appending each result."""
+        rng = self.sim.rng_stream(f"program:{self.name}:{program.meta.name}")
+        for _ in range(iterations):
+            results.append((yield from self.run_once(program, rng)))
+
+    def run_once(self, program: Program, rng: np.random.Generator) -> Gen:
+        """One iteration of ``program``; returns its result dict."""
+        meta = program.meta
+        node = self.name
+        app_id = self._next_app_id
+        self._next_app_id += 1
+        yield self.endpoint.send(
+            InitNewAppMessage(app_id=app_id, max_qubits=meta.max_qubits),
+            app_id=app_id, what=f"InitNewApp of app {app_id} ({meta.name})",
+        )
+        conn = HostConnection(
+            self.endpoint,
+            app_name=node,
+            node_name=node,
+            app_id=app_id,
+            max_qubits=meta.max_qubits,
+            network_info=self._network_info,
+            compiler=self._compiler,
+        )
+        self.connections[app_id] = conn
+        epr_sockets = {}
+        for index, remote in enumerate(meta.epr_sockets):
+            socket = EPRSocket(
+                remote, epr_socket_id=index,
+                remote_epr_socket_id=self._remote_epr_socket_id(remote, node, index),
+            )
+            socket.conn = conn  # resolves the remote node id
+            epr_sockets[remote] = socket
+            self.endpoint.send(
+                OpenEPRSocketMessage(
+                    app_id=app_id, epr_socket_id=index,
+                    remote_node_id=socket.remote_node_id,
+                    remote_epr_socket_id=socket.remote_epr_socket_id,
+                    min_fidelity=socket.min_fidelity,
+                ),
+                app_id=app_id, what=f"OpenEPRSocket {index} of app {app_id} to {remote!r}",
+            )
+        csockets = {remote: Socket(self._classical, node, remote) for remote in meta.csockets}
+        context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng)
+        result = yield from drive(program.run(context))
+        conn.flush()
+        self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
+                           what=f"StopApp of app {app_id}")
+        del self.connections[app_id]
+        if result is None:
+            result = {}
+        if not isinstance(result, dict):
+            raise ProgramResultError(
+                f"program {meta.name!r} on node {node!r} returned {type(result).__name__} "
+                f"{result!r}; a program returns a dict of results"
+            )
+        return result

@@ -1,0 +1,154 @@
+"""The SquidASM-compatible program API: Program, ProgramMeta, ProgramContext."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Coroutine, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from netqasm.sdk.epr_socket import EPRSocket
+
+    from netqsim.host.connection import HostConnection
+    from netqsim.host.sockets import Socket
+    from netqsim.kernel import Simulator
+
+
+@dataclass
+class ProgramMeta:
+    """What a program needs from its node: sockets and qubits.
+
+    ``csockets`` and ``epr_sockets`` name the remote nodes the program talks
+    to classically and shares entanglement with; ``max_qubits`` is the number
+    of qubits it may hold at once. ``parameters`` is accepted for older
+    SquidASM programs and not used by the simulator.
+    """
+
+    name: str
+    csockets: Sequence[str] = field(default_factory=list)
+    epr_sockets: Sequence[str] = field(default_factory=list)
+    max_qubits: int = 1
+    parameters: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_qubits, int) or self.max_qubits < 1:
+            raise ValueError(
+                f"ProgramMeta({self.name!r}).max_qubits must be a positive integer, "
+                f"got {self.max_qubits!r}"
+            )
+        if self.max_qubits > 255:
+            raise ValueError(
+                f"ProgramMeta({self.name!r}).max_qubits = {self.max_qubits} exceeds the "
+                "255 qubits a NetQASM application can register"
+            )
+        for kind in ("csockets", "epr_sockets"):
+            names = list(getattr(self, kind))
+            if len(set(names)) != len(names):
+                raise ValueError(f"ProgramMeta({self.name!r}).{kind} lists a node twice: {names}")
+
+
+class ProgramContext:
+    """What a running program gets: its connection, sockets and environment.
+
+    ``connection`` compiles and sends quantum code to the node controller;
+    ``csockets`` and ``epr_sockets`` map remote node names to classical
+    sockets and EPR sockets. ``now`` is the simulated time in ns and ``rng``
+    the program's own random generator (seeded from the run's seed).
+    """
+
+    def __init__(
+        self,
+        netqasm_connection: HostConnection,
+        csockets: Mapping[str, Socket],
+        epr_sockets: Mapping[str, EPRSocket],
+        app_id: int,
+        node_name: str = "",
+        sim: Simulator | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        self._connection = netqasm_connection
+        self._csockets = dict(csockets)
+        self._epr_sockets = dict(epr_sockets)
+        self._app_id = app_id
+        self._node_name = node_name
+        self._sim = sim
+        self._rng = rng
+
+    @property
+    def connection(self) -> HostConnection:
+        """The NetQASM connection to this node's controller."""
+        return self._connection
+
+    @property
+    def csockets(self) -> dict[str, Socket]:
+        """Classical sockets, by remote node name."""
+        return self._csockets
+
+    @property
+    def epr_sockets(self) -> dict[str, EPRSocket]:
+        """EPR sockets, by remote node name."""
+        return self._epr_sockets
+
+    @property
+    def app_id(self) -> int:
+        """The application id the node controller knows this program by."""
+        return self._app_id
+
+    @property
+    def node_name(self) -> str:
+        """The name of the node the program runs on."""
+        return self._node_name
+
+    @property
+    def now(self) -> float:
+        """The current simulated time in ns."""
+        return self._sim.now if self._sim is not None else 0.0
+
+    @property
+    def sim(self) -> Simulator | None:
+        """The simulator running the program."""
+        return self._sim
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The program's random generator (seeded: same seed, same draws)."""
+        if self._rng is None:
+            raise RuntimeError("this context has no random generator")
+        return self._rng
+
+
+ProgramRun = Generator[Any, Any, Any] | Coroutine[Any, Any, Any]
+
+
+class Program(abc.ABC):
+    """A program that runs on one node: subclass it and define ``meta`` and ``run``.
+
+    ``run(context)`` is a generator (``yield from conn.flush()``, SquidASM
+    style) or an ``async def`` (``await conn.flush()``); it returns a dict of
+    results, collected per node and iteration by :func:`netqsim.run`.
+
+    >>> from netqsim import Program, ProgramMeta
+    >>> class Coin(Program):
+    ...     @property
+    ...     def meta(self):
+    ...         return ProgramMeta(name="coin", max_qubits=1)
+    ...     def run(self, context):
+    ...         from netqasm.sdk.qubit import Qubit
+    ...         q = Qubit(context.connection)
+    ...         q.H()
+    ...         m = q.measure()
+    ...         yield from context.connection.flush()
+    ...         return {"outcome": int(m)}
+    """
+
+    @property
+    @abc.abstractmethod
+    def meta(self) -> ProgramMeta:
+        """The program's sockets and qubit needs."""
+
+    @abc.abstractmethod
+    def run(self, context: ProgramContext) -> ProgramRun:
+        """The program body; returns a dict of results."""

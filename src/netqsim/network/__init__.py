@@ -1,0 +1,1 @@
+"""Network layer: classical links (and, later, entanglement links)."""

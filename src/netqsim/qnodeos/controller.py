@@ -1,0 +1,216 @@
+"""The node controller (QNodeOS): the host's counterpart on a quantum node.
+
+It receives the host's messages as bytes, decodes them with netqasm's
+``deserialize_host_msg``, runs them, and answers with netqasm's return
+messages, serialized: ``ReturnRegMessage``/``ReturnArrayMessage`` for the
+values the host needs, then ``MsgDoneMessage(msg_id)``. A message that fails
+is answered with ``ErrorMessage(code)`` followed by ``MsgDoneMessage(msg_id)``
+(the error message itself carries no id), and the details are kept in
+:attr:`NodeController.errors` under that id.
+
+Message ids count the messages received on the host channel, from 0; the
+host counts the messages it sends the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from netqasm.backend.messages import (
+    ErrorCode,
+    ErrorMessage,
+    InitNewAppMessage,
+    Message,
+    MsgDoneMessage,
+    OpenEPRSocketMessage,
+    SignalMessage,
+    StopAppMessage,
+    SubroutineMessage,
+    deserialize_host_msg,
+)
+from netqasm.backend.qnodeos import QNodeController
+from netqasm.lang.instr.flavour import Flavour
+from netqasm.lang.parsing import deserialize
+
+from netqsim.kernel import Channel, Simulator
+from netqsim.qnodeos.errors import InstructionError
+from netqsim.qnodeos.executor import NodeExecutor
+
+Gen = Generator[Any, Any, Any]
+
+
+class ControllerStopped(RuntimeError):
+    """A message reached a node controller after it was stopped."""
+
+
+class NodeController(QNodeController):
+    """Serves one node's host: applications, subroutines, EPR sockets, STOP.
+
+    ``inbox`` carries the host's serialized messages, ``outbox`` the replies.
+    Each application gets its own worker, so an application that waits (for
+    entanglement, say) does not hold up the others; the quantum processor
+    still does one instruction at a time.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        node_id: int,
+        sim: Simulator,
+        processor: Any,
+        inbox: Channel,
+        outbox: Channel,
+        instr_proc_time: float = 0.0,
+        flavour: Flavour | None = None,
+    ) -> None:
+        super().__init__(
+            name=name,
+            flavour=flavour,
+            node_id=node_id,
+            sim=sim,
+            processor=processor,
+            instr_proc_time=instr_proc_time,
+        )
+        self._sim = sim
+        self._inbox = inbox
+        self._outbox = outbox
+        self._received = 0
+        self._queues: dict[int, Channel] = {}
+        self._stopped = False
+        #: Details of every failed message, by message id.
+        self.errors: dict[int, InstructionError] = {}
+        sim.process(self._serve(), name=f"{name}/qnodeos", daemon=True)
+
+    @classmethod
+    def _get_executor_class(cls, flavour: Flavour | None = None) -> type[NodeExecutor]:
+        return NodeExecutor
+
+    @property
+    def executor(self) -> NodeExecutor:
+        """The executor that runs this node's subroutines."""
+        return self._executor  # type: ignore[return-value]
+
+    @property
+    def stopped(self) -> bool:
+        """True once a ``SignalMessage(STOP)`` has been answered."""
+        return self._stopped
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def _mark_message_finished(self, msg_id: int, msg: Message) -> None:
+        self._reply(msg_id, [])
+
+    # -- replies --------------------------------------------------------------------
+    def _reply(self, msg_id: int, returns: list[Any]) -> None:
+        # All parts go out in one step, so replies to different applications
+        # never interleave on the channel.
+        send = self._outbox.send
+        for message in returns:
+            send(bytes(message))
+        send(bytes(MsgDoneMessage(msg_id=msg_id)))
+
+    def _fail(self, msg_id: int, error: InstructionError) -> None:
+        self.errors[msg_id] = error
+        self._outbox.send(bytes(ErrorMessage(err_code=error.code)))
+        self._outbox.send(bytes(MsgDoneMessage(msg_id=msg_id)))
+
+    def _error(
+        self, msg_id: int, app_id: int | None, what: str, cause: BaseException,
+        code: ErrorCode | None = None,
+    ) -> None:
+        self._fail(msg_id, InstructionError(self.name, app_id, self._sim.now, what, cause, code))
+
+    # -- receiving -------------------------------------------------------------------
+    def _serve(self) -> Gen:
+        while True:
+            raw = yield self._inbox.recv()
+            msg_id = self._received
+            self._received += 1
+            if self._stopped:
+                self._error(msg_id, None, "message after STOP", ControllerStopped(
+                    f"the controller of node {self.name!r} was stopped by a STOP signal "
+                    "and accepts no further messages"
+                ))
+                continue
+            try:
+                msg = deserialize_host_msg(raw)
+            except Exception as exc:
+                self._error(msg_id, None, f"undecodable message {bytes(raw[:16])!r}", exc)
+                continue
+            self._dispatch(msg_id, msg)
+
+    def _dispatch(self, msg_id: int, msg: Any) -> None:
+        if isinstance(msg, SignalMessage):
+            for _ in self.handle_netqasm_message(msg_id, msg):  # replies, then stops
+                pass
+        elif isinstance(msg, InitNewAppMessage):
+            self._init_app(msg_id, msg)
+        elif isinstance(msg, SubroutineMessage):
+            try:
+                subroutine = deserialize(msg.subroutine, flavour=self.flavour)
+            except Exception as exc:
+                self._error(msg_id, None, "undecodable subroutine", exc)
+                return
+            self._enqueue(
+                msg_id, subroutine.app_id, "subroutine", self._execute_subroutine(subroutine)
+            )
+        elif isinstance(msg, OpenEPRSocketMessage):
+            self._enqueue(
+                msg_id, msg.app_id, f"OpenEPRSocket({msg.epr_socket_id} -> node "
+                f"{msg.remote_node_id})", self._handle_open_epr_socket(msg),
+            )
+        elif isinstance(msg, StopAppMessage):
+            self._enqueue(msg_id, msg.app_id, "StopApp", self._stop_app(msg))
+        else:  # pragma: no cover - deserialize_host_msg knows no other types
+            self._error(msg_id, None, "message", TypeError(f"unknown message {msg!r}"))
+
+    def _init_app(self, msg_id: int, msg: InitNewAppMessage) -> None:
+        app_id = msg.app_id
+        if app_id in self._queues:
+            self._error(msg_id, app_id, "InitNewApp", ValueError(
+                f"application id {app_id} is already running on node {self.name!r}"
+            ))
+            return
+        self._handle_init_new_app(msg)
+        queue = Channel(self._sim, 0.0, name=f"{self.name}/app {app_id} queue")
+        self._queues[app_id] = queue
+        self._sim.process(
+            self._app_worker(app_id, queue), name=f"{self.name}/app {app_id}", daemon=True
+        )
+        self._reply(msg_id, [])
+
+    def _enqueue(self, msg_id: int, app_id: int, what: str, job: Gen) -> None:
+        queue = self._queues.get(app_id)
+        if queue is None:
+            job.close()
+            self._error(msg_id, app_id, what, KeyError(
+                f"no application with id {app_id} is running on node {self.name!r} "
+                f"(running: {sorted(self._queues) or 'none'})"
+            ))
+            return
+        queue.send((msg_id, what, job))
+
+    def _stop_app(self, msg: StopAppMessage) -> Gen:
+        yield from self._handle_stop_app(msg)
+        del self._queues[msg.app_id]
+
+    def _app_worker(self, app_id: int, queue: Channel) -> Gen:
+        """Runs one application's messages in order."""
+        while True:
+            msg_id, what, job = yield queue.recv()
+            try:
+                yield from job
+            except InstructionError as err:
+                self.executor.take_returns(app_id)  # nothing of a failed subroutine is kept
+                self._fail(msg_id, err)
+            except Exception as exc:
+                self._error(msg_id, app_id, what, exc)
+            else:
+                self._reply(msg_id, self.executor.take_returns(app_id))
+            if app_id not in self._queues:
+                return  # StopApp ran
+
+
+__all__ = ["ControllerStopped", "NodeController"]

@@ -1,0 +1,6 @@
+"""Runtime: build a network from a config and run programs on it."""
+
+from netqsim.runtime.network import Network, Node
+from netqsim.runtime.run import RunResults, run
+
+__all__ = ["Network", "Node", "RunResults", "run"]

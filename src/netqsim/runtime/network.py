@@ -1,0 +1,104 @@
+"""Build a simulated network from a config: per node a processor, a controller
+and a host; between nodes the classical links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from netqasm.lang.instr.flavour import NVFlavour, VanillaFlavour
+from netqasm.sdk.transpile import NVSubroutineTranspiler
+
+from netqsim.config import StackConfig, StackNetworkConfig
+from netqsim.hardware import build_processor
+from netqsim.host.endpoint import HostEndpoint
+from netqsim.host.host import Host
+from netqsim.host.network_info import make_network_info
+from netqsim.host.program import Program
+from netqsim.kernel import Channel, Simulator
+from netqsim.network.classical import ClassicalNetwork
+from netqsim.qnodeos.controller import NodeController
+from netqsim.quantum import QuantumEngine
+
+
+@dataclass
+class Node:
+    """One node of the network and its parts."""
+
+    name: str
+    node_id: int
+    config: StackConfig
+    processor: Any
+    controller: NodeController
+    host: Host
+
+
+class Network:
+    """A network of nodes on one simulator, built from a ``StackNetworkConfig``.
+
+    Node ids are the stacks' positions in the config. ``formalism`` selects
+    the quantum state representation (``dm``, ``ket`` or ``stab``).
+    """
+
+    def __init__(
+        self,
+        config: StackNetworkConfig,
+        sim: Simulator,
+        formalism: str = "dm",
+        programs: Mapping[str, Sequence[Program]] | None = None,
+    ) -> None:
+        config.validate_all()
+        self.config = config
+        self.sim = sim
+        self.engine = QuantumEngine(formalism=formalism, rng=sim.rng_stream("quantum"))
+        node_ids = {stack.name: index for index, stack in enumerate(config.stacks)}
+        self.network_info = make_network_info(node_ids)
+        self.classical = ClassicalNetwork(
+            sim,
+            {(clink.stack1, clink.stack2): clink.delay_ns() for clink in config.effective_clinks()},
+        )
+        self._programs = dict(programs or {})
+        self.nodes: dict[str, Node] = {}
+        for stack in config.stacks:
+            self.nodes[stack.name] = self._build_node(stack, node_ids[stack.name])
+
+    def _build_node(self, stack: StackConfig, node_id: int) -> Node:
+        sim, name = self.sim, stack.name
+        processor = build_processor(sim, self.engine, stack.qdevice_typ, stack.qdevice_cfg, name)
+        latency = stack.host_qnos_latency
+        to_controller = Channel(sim, latency, name=f"{name} host->qnodeos")
+        to_host = Channel(sim, latency, name=f"{name} qnodeos->host")
+        nv = stack.qdevice_typ == "nv"
+        controller = NodeController(
+            name, node_id, sim, processor, to_controller, to_host,
+            instr_proc_time=stack.instr_latency,
+            flavour=NVFlavour() if nv else VanillaFlavour(),
+        )
+        endpoint = HostEndpoint(
+            sim, name, to_controller, to_host, error_details=controller.errors.get
+        )
+        host = Host(
+            sim, name, endpoint, self.classical, self.network_info,
+            compiler=NVSubroutineTranspiler if nv else None,
+            remote_epr_socket_id=self._remote_epr_socket_id,
+        )
+        return Node(name, node_id, stack, processor, controller, host)
+
+    def _remote_epr_socket_id(self, remote: str, node: str, index: int) -> int:
+        # The peer's socket towards this node has the index of this node in
+        # the peer program's epr_sockets list (as SquidASM pairs them).
+        for program in self._programs.get(remote, ()):
+            names = list(program.meta.epr_sockets)
+            if node in names:
+                return names.index(node)
+        return 0
+
+    def node(self, name: str) -> Node:
+        """The node called ``name`` (KeyError naming the known nodes otherwise)."""
+        try:
+            return self.nodes[name]
+        except KeyError:
+            raise KeyError(
+                f"no node called {name!r} in this network (nodes: {', '.join(self.nodes)})"
+            ) from None
