@@ -85,3 +85,72 @@ def start_app(harness: Harness, app_id: int = 0, max_qubits: int = 3) -> None:
 
 def stop_app(harness: Harness, app_id: int = 0) -> None:
     harness.send(StopAppMessage(app_id=app_id))
+
+
+# -- helpers for instruction-level tests ------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What the host saw for one subroutine (message id 1, after InitNewApp)."""
+
+    harness: Harness
+    #: (register name, value) of every ReturnRegMessage, in order.
+    regs: list[tuple[str, int]]
+    #: address -> values of every ReturnArrayMessage (the last one wins).
+    arrays: dict[int, list[int | None]]
+    #: Simulated time of the subroutine's MsgDoneMessage (None if it never came).
+    time: float | None
+    #: (error code, controller.errors text) if the subroutine failed.
+    error: tuple[Any, str] | None
+
+    def reg(self, name: str) -> int:
+        """The last value returned for register ``name`` (e.g. ``"M0"``)."""
+        values = [v for n, v in self.regs if n == name]
+        assert values, f"register {name} was not returned; got {self.regs}, error {self.error}"
+        return values[-1]
+
+
+def instruction_count(body: str, flavour: Any = None) -> int:
+    """How many instructions the parser makes of ``body`` (it adds ``set``s for immediates)."""
+    return len(parse_text_subroutine(f"# NETQASM 1.0\n# APPID 0\n{body}", flavour=flavour)
+               .instructions)
+
+
+def run_subroutine(
+    body: str, device: str = "generic", cfg: Any = None, latency: float = 0.0,
+    instr_time: float = 0.0, seed: int = 1, max_qubits: int = 3, flavour: Any = None,
+    harness: Harness | None = None,
+) -> Outcome:
+    """Start app 0, run ``body`` as message 1, and collect what came back."""
+    from netqasm.backend.messages import (
+        ErrorCode,
+        ErrorMessage,
+        MsgDoneMessage,
+        ReturnArrayMessage,
+        ReturnRegMessage,
+    )
+    from netqasm.lang.operand import Register
+
+    if flavour is None and device == "nv":
+        flavour = NVFlavour()
+    h = harness or make_harness(device, cfg, latency, instr_time, seed)
+    start_app(h, max_qubits=max_qubits)
+    h.send(subroutine(body, flavour=flavour))
+    h.run()
+    regs: list[tuple[str, int]] = []
+    arrays: dict[int, list[int | None]] = {}
+    time = None
+    error = None
+    previous: Any = None
+    for t, m in h.replies:
+        if isinstance(m, ReturnRegMessage):
+            regs.append((str(Register.from_raw(m.register)), m.value))
+        elif isinstance(m, ReturnArrayMessage):
+            arrays[m.address] = m.values
+        elif isinstance(m, MsgDoneMessage) and m.msg_id == 1:
+            time = t
+            if isinstance(previous, ErrorMessage):
+                error = (ErrorCode(previous.err_code), str(h.controller.errors[1]))
+        previous = m
+    return Outcome(h, regs, arrays, time, error)

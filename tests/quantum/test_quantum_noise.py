@@ -143,9 +143,10 @@ def test_t1t2_inside_entangled_group_matches_kraus():
     assert np.allclose(eng.density_matrix(qs), expected)
 
 
-def test_readout_error_rates():
+@pytest.mark.parametrize("formalism", ["dm", "ket", "stab"])
+def test_readout_error_rates(formalism):
     """Readout flips use separate P(0->1) and P(1->0); the state keeps the true outcome."""
-    eng = QuantumEngine("dm", rng=np.random.default_rng(21))
+    eng = QuantumEngine(formalism, rng=np.random.default_rng(21))
     n = 4000
     p01, p10 = 0.1, 0.3
     for true, pflip in ((0, p01), (1, p10)):

@@ -133,3 +133,28 @@ def test_dm_reduced_state_of_untouched_qubit_is_invariant(ops, seed):
 def _touches(o, idx):
     target = o[-1]  # every op ends with its qubit index or index pair
     return idx in target if isinstance(target, tuple) else target == idx
+
+
+clifford_op = st.one_of(
+    st.tuples(st.just("g1"), st.integers(0, len(ONE_Q) - 2), qidx),  # all but T
+    st.tuples(st.just("rot"), st.sampled_from([gates.rx, gates.ry, gates.rz]),
+              st.sampled_from([0.0, math.pi / 2, math.pi, -math.pi / 2]), qidx),
+    st.tuples(st.just("g2"), st.integers(0, len(TWO_Q) - 1), pair),
+    st.tuples(st.just("depol"), probs, qidx),
+    st.tuples(st.just("depol2"), probs, pair),
+    st.tuples(st.just("dephase"), probs, qidx),
+    st.tuples(st.just("ad"), probs, qidx),
+    st.tuples(st.just("measure"), st.sampled_from(["Z", "X", "Y"]), qidx),
+    st.tuples(st.just("reset"), qidx),
+    st.tuples(st.just("discard"), qidx),
+    st.tuples(st.just("werner"), probs, pair),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(clifford_op, max_size=30), st.integers(0, 2**32 - 1))
+def test_stab_state_stays_valid_and_pure(ops, seed):
+    eng, qs = run("stab", ops, seed)
+    rho = eng.density_matrix(qs)
+    assert_valid_dm(rho, atol=1e-9)
+    assert np.isclose(np.trace(rho @ rho).real, 1.0)

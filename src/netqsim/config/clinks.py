@@ -14,6 +14,7 @@ by SquidASM 0.12+ ``squidasm/run/stack/config.py``):
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import ClassVar
 
 from pydantic import Field
@@ -27,9 +28,9 @@ class CLinkCfg(ConfigModel):
 
     TYP: ClassVar[str] = ""
 
+    @abstractmethod
     def delay_ns(self) -> float:
         """One-way delay of every classical message [ns]."""
-        raise NotImplementedError
 
 
 class InstantCLinkConfig(CLinkCfg):

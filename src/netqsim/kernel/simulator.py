@@ -233,9 +233,11 @@ class Simulator:
                 self._now, _, event = heappop(heap)
                 callbacks = event.callbacks
                 event.callbacks = None
-                for callback in callbacks:  # type: ignore[union-attr]
-                    if callback.__class__ is process_type and event._ok:
-                        # Inline fast path of Process._resume: saves a call per event.
+                if len(callbacks) == 1 and event._ok:  # type: ignore[arg-type]
+                    # The common case: one process waits on a successful event.
+                    # Resume it inline (saves a call per event).
+                    callback = callbacks[0]  # type: ignore[index]
+                    if callback.__class__ is process_type:
                         self._active = callback
                         try:
                             target = callback._send(event._value)
@@ -252,8 +254,11 @@ class Simulator:
                         else:
                             waiting.append(callback)
                             callback._target = target
-                    else:
-                        callback(event)
+                        continue
+                    callback(event)
+                    continue
+                for callback in callbacks:  # type: ignore[union-attr]
+                    callback(event)
                 if not event._ok and not event._defused:
                     self._unhandled(event)
         except _StopRun:

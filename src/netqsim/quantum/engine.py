@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -48,7 +48,7 @@ class Qubit:
     def __init__(self, engine: QuantumEngine, uid: int) -> None:
         self._engine = engine
         self.uid = uid
-        self._group: object = None
+        self._group: Any = None  # Group (dm/ket), a marker (stab) or None
         self._pos = 0
 
     @property
@@ -70,9 +70,11 @@ class QuantumEngine:
 
     Args:
         formalism: ``"dm"`` (density matrices, exact; default), ``"ket"`` (pure
-            states; noise sampled as quantum trajectories, so averages over runs
-            reproduce ``dm``) or ``"stab"`` (stim tableau; Clifford gates and Pauli
-            noise only, for thousands of qubits).
+            states; noise, tracing out and mixed ``set_state`` are sampled as
+            quantum trajectories, so averages over runs reproduce ``dm``) or
+            ``"stab"`` (one stim tableau for all qubits; Clifford gates, exact
+            Pauli noise, amplitude damping / T1-T2 Pauli-twirled; a non-Clifford
+            gate or state raises :class:`NonCliffordError`).
         rng: the ``numpy.random.Generator`` used for every random choice
             (measurement outcomes, sampled noise).  Defaults to an unseeded one.
 
@@ -120,7 +122,7 @@ class QuantumEngine:
         self._next_uid = 0
         # Per-engine cache of derived operators (embedded unitaries, superoperators,
         # axis permutations, stim tableaux); per engine so simulations stay isolated.
-        self._cache: dict[object, object] = {}
+        self._cache: dict[Any, Any] = {}
 
     def _cache_put(self, key: object, value: object) -> None:
         # Keys include arbitrary rotation angles, so bound the size.

@@ -15,7 +15,7 @@ internal generator never decides anything.  All live qubits form one group.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import stim
@@ -181,7 +181,7 @@ class StabilizerEngine(QuantumEngine):
             self._named = named
         return self._named
 
-    def _gate_op(self, gate: Gate) -> object:
+    def _gate_op(self, gate: Gate) -> Callable[..., None]:
         """A callable taking stim target indices, or raise NonCliffordError."""
         key = ("stab", gate.key)
         op = self._cache.get(key)

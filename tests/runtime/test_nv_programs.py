@@ -1,0 +1,48 @@
+"""Programs on NV nodes: the host compiles with netqasm's NV transpiler."""
+
+import pytest
+from netqasm.sdk.qubit import Qubit
+
+import netqsim
+from netqsim import InstructionError, Program, ProgramMeta
+from netqsim.config import NVQDeviceConfig, StackConfig, StackNetworkConfig
+from netqsim.kernel import ProcessError
+
+
+class XThenCnot(Program):
+    def __init__(self, max_qubits: int = 3):
+        self.max_qubits = max_qubits
+
+    @property
+    def meta(self):
+        return ProgramMeta(name="x_cnot", max_qubits=self.max_qubits)
+
+    def run(self, context):
+        conn = context.connection
+        q0, q1 = Qubit(conn), Qubit(conn)
+        q0.X()
+        q0.cnot(q1)  # transpiled into crot_x and rotations
+        m1, m0 = q1.measure(), q0.measure()  # measuring the carbon first moves the electron
+        yield from conn.flush()
+        return {"m0": int(m0), "m1": int(m1)}
+
+
+def nv_network(num_qubits):
+    return StackNetworkConfig(
+        stacks=[StackConfig(name="Alice", qdevice_typ="nv",
+                            qdevice_cfg=NVQDeviceConfig.perfect_config(num_qubits=num_qubits))],
+        links=[],
+    )
+
+
+def test_vanilla_sdk_program_runs_transpiled_on_an_nv_device():
+    results = netqsim.run(nv_network(3), {"Alice": XThenCnot()}, num_times=4, seed=1)
+    assert results["Alice"] == [{"m0": 1, "m1": 1}] * 4
+
+
+def test_nv_program_needing_more_positions_than_the_device_has_gets_no_qubit():
+    with pytest.raises(ProcessError) as info:
+        netqsim.run(nv_network(2), {"Alice": XThenCnot()}, seed=1)
+    err = info.value.exception
+    assert isinstance(err, InstructionError) and err.code.name == "NO_QUBIT"
+    assert "has no qubit position 2 (it has 2)" in str(err)
