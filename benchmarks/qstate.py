@@ -2,7 +2,7 @@
 
 Compares netqsim.quantum (``dm``, ``ket``, ``stab``) with a naive density-matrix
 baseline that builds every operator with ``np.kron`` on each call, measured in
-the same run.  Run: ``python benchmarks/qstate.py`` (about 20 s).
+the same run.  Run: ``python benchmarks/qstate.py`` (about 30 s).
 
 Measurement splits the measured qubit out of its group, so each measurement is
 timed together with re-installing the n-qubit group, and the re-install time
@@ -36,7 +36,9 @@ BARS = {"1q gate H": 3.0, "2q gate CNOT": 4.0, "depolarize": 8.0, "t1t2": 8.0}
 def usec(fn) -> float:
     """Best-of-REPEATS microseconds per call, timeit-style with auto-ranged loop count."""
     timer = timeit.Timer(fn)
-    number, spent = timer.autorange()
+    number = 100
+    while (spent := timer.timeit(number)) < 0.01:  # calibrate the loop count
+        number *= 4
     number = max(1, int(number * TARGET_SECONDS / spent))
     return min(timer.repeat(repeat=REPEATS, number=number)) / number * 1e6
 

@@ -9,6 +9,7 @@ a few primitives live here; the formalism subclasses implement the primitives.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -61,7 +62,7 @@ class Qubit:
         return f"Qubit({self.uid}{state})"
 
 
-class QuantumEngine:
+class QuantumEngine(ABC):
     """Factorised quantum state of many qubits, with gates, noise and measurement.
 
     Qubits live in state groups that merge when a multi-qubit gate touches them
@@ -145,17 +146,17 @@ class QuantumEngine:
         return f"QuantumEngine(formalism={self.formalism!r})"
 
     # ------------------------------------------------------------------ qubits
+    @abstractmethod
     def new_qubit(self) -> Qubit:
         """A fresh qubit in state |0>, alone in its own group."""
-        raise NotImplementedError
 
     def new_qubits(self, n: int) -> list[Qubit]:
         """``n`` fresh qubits in |0>, each in its own group."""
         return [self.new_qubit() for _ in range(n)]
 
+    @abstractmethod
     def group_of(self, qubit: Qubit) -> tuple[Qubit, ...]:
         """The qubits sharing a joint state with ``qubit`` (in matrix order)."""
-        raise NotImplementedError
 
     def _bad_qubit(self, qubit: object) -> None:
         """Raise the right error for a qubit that failed the fast validity check."""
@@ -173,9 +174,9 @@ class QuantumEngine:
             raise ValueError(f"qubits must be distinct, got {list(qubits)!r}")
 
     # ------------------------------------------------------------------- gates
+    @abstractmethod
     def apply(self, gate: _gates.Gate, qubits: Sequence[Qubit]) -> None:
         """Apply ``gate`` to ``qubits`` (first listed = most significant), merging groups."""
-        raise NotImplementedError
 
     # ------------------------------------------------------------------- noise
     def depolarize(self, qubits: Qubit | Sequence[Qubit], p: float) -> None:
@@ -233,14 +234,17 @@ class QuantumEngine:
         for qb in (qubits,) if isinstance(qubits, Qubit) else qubits:
             self._relax(qb, gamma, c)
 
+    @abstractmethod
     def _pauli1(self, qubit: Qubit, px: float, py: float, pz: float) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _relax(self, qubit: Qubit, gamma: float, coherence: float) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _depolarize2(self, q0: Qubit, q1: Qubit, p: float) -> None:
-        raise NotImplementedError
+        ...
 
     # ------------------------------------------------------------- measurement
     def measure(
@@ -294,31 +298,32 @@ class QuantumEngine:
             raise ValueError(f"basis must be 'Z', 'X', 'Y' or a 2x2 unitary, got {basis!r}")
         return _gates.Gate._trusted("basis", u.copy(), ("basis", u.tobytes()))
 
+    @abstractmethod
     def _measure(self, qubit: Qubit, u: _gates.Gate | None) -> int:
-        raise NotImplementedError
+        ...
 
     # ------------------------------------------------------- reset and discard
+    @abstractmethod
     def reset(self, qubit: Qubit) -> None:
         """Put ``qubit`` back in |0>, alone in its own group (its old partners are
         left in the state obtained by tracing it out)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def discard(self, qubit: Qubit) -> None:
         """Trace ``qubit`` out; the handle becomes unusable."""
-        raise NotImplementedError
 
     # ---------------------------------------------------------- state access
+    @abstractmethod
     def set_state(self, qubits: Sequence[Qubit], state: np.ndarray) -> None:
         """Replace the joint state of ``qubits`` with ``state`` (vector or density matrix).
 
         The qubits are first traced out of their current groups; they then form
         one new group in the given order.  Used by links to deliver EPR pairs.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def density_matrix(self, qubits: Sequence[Qubit]) -> np.ndarray:
         """Reduced density matrix of ``qubits`` in the given order (a fresh array)."""
-        raise NotImplementedError
 
     @staticmethod
     def _validate_state(state: object, k: int) -> tuple[np.ndarray, bool]:

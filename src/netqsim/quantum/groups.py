@@ -8,6 +8,7 @@ state arithmetic (``_kron``, ``_reduced``, ...).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,22 +38,25 @@ class _GroupedEngine(QuantumEngine):
     """Bookkeeping for formalisms whose state factorises into groups."""
 
     # subclass hooks -------------------------------------------------------
+    @abstractmethod
     def _zero_state(self) -> np.ndarray:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _kron(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _reduced(self, group: Group, positions: list[int]) -> np.ndarray:
         """Reduced density matrix of ``positions`` of ``group``, in that order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _remove(self, qubit: Qubit) -> None:
         """Take ``qubit`` out of its group (trace out / sample), leaving it groupless."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _install(self, qubits: list[Qubit], state: np.ndarray, is_ket: bool) -> None:
-        raise NotImplementedError
+        ...
 
     # qubits ---------------------------------------------------------------
     def new_qubit(self) -> Qubit:
