@@ -21,11 +21,11 @@ run: $(STAMP)
 	$(PY) -m netqsim.demo
 
 test: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks examples
+	$(PY) -m ruff check .
 	$(PY) -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks examples
+	$(PY) -m ruff check .
 	$(PY) -m mypy src
 
 bench: $(STAMP)
