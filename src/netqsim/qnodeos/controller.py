@@ -30,9 +30,11 @@ from netqasm.backend.messages import (
     deserialize_host_msg,
 )
 from netqasm.backend.qnodeos import QNodeController
-from netqasm.lang.instr.flavour import Flavour
+from netqasm.lang.encoding import METADATA_BYTES, Metadata
+from netqasm.lang.instr.flavour import Flavour, VanillaFlavour
 from netqasm.lang.parsing import deserialize
 
+from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
@@ -151,7 +153,7 @@ class NodeController(QNodeController):
             try:
                 subroutine = deserialize(msg.subroutine, flavour=self.flavour)
             except Exception as exc:
-                self._error(msg_id, None, "undecodable subroutine", exc)
+                self._undecodable_subroutine(msg_id, msg.subroutine, exc)
                 return
             self._enqueue(
                 msg_id, subroutine.app_id, "subroutine", self._execute_subroutine(subroutine)
@@ -165,6 +167,23 @@ class NodeController(QNodeController):
             self._enqueue(msg_id, msg.app_id, "StopApp", self._stop_app(msg))
         else:  # pragma: no cover - deserialize_host_msg knows no other types
             self._error(msg_id, None, "message", TypeError(f"unknown message {msg!r}"))
+
+    def _undecodable_subroutine(self, msg_id: int, raw: bytes, exc: Exception) -> None:
+        app_id = None
+        if len(raw) >= METADATA_BYTES:
+            app_id = Metadata.from_buffer_copy(raw[:METADATA_BYTES]).app_id
+        if isinstance(exc, KeyError):
+            # An instruction id this node's flavour does not have: the
+            # subroutine was compiled for another device.
+            flavour = type(self.flavour or VanillaFlavour()).__name__
+            cause: Exception = UnsupportedInstruction(
+                f"instruction id {exc.args[0]} is not in the {flavour} instruction set of "
+                f"node {self.name!r} (compile for this node's device: NV nodes need "
+                "netqasm's NVSubroutineTranspiler)"
+            )
+        else:
+            cause = exc
+        self._error(msg_id, app_id, "undecodable subroutine", cause)
 
     def _init_app(self, msg_id: int, msg: InitNewAppMessage) -> None:
         app_id = msg.app_id

@@ -157,6 +157,8 @@ class NodeExecutor(Executor):
 
     # -- arrays: remember what changed, wake up waiters --------------------------
     def _set_array_entry(self, app_id: int, array_entry: Any, value: int | None) -> None:
+        if value is not None:  # arrays go to the host as 32-bit integers
+            check_int32(value, f"value stored in array entry {array_entry}")
         super()._set_array_entry(app_id, array_entry, value)
         self._dirty_arrays[app_id].add(array_entry.address.address)
 
@@ -291,9 +293,10 @@ class NodeExecutor(Executor):
         address = self._get_register(app_id, instr.qreg)
         position = self._get_position(subroutine_id, address)  # type: ignore[arg-type]
         denominator = 2 ** instr.angle_denom.value
+        # imm0..imm2: the three angle numerators, in rotation order. The property
+        # names differ per variant (angle_num_x1 / angle_num_y1 / angle_num_z1, ...).
         angles = tuple(
-            math.pi * imm.value / denominator
-            for imm in (instr.angle_num_x1, instr.angle_num_y, instr.angle_num_x2)
+            math.pi * imm.value / denominator for imm in (instr.imm0, instr.imm1, instr.imm2)
         )
         basis = measurement_basis(_MEAS_BASIS_AXES[instr.mnemonic], angles)  # type: ignore[arg-type]
         outcome = yield from self._processor.measure(position, basis=basis)
