@@ -157,3 +157,26 @@ def test_event_states():
     assert ev.triggered and not ev.processed and ev.value == 3
     sim.run()
     assert ev.processed and ev.ok
+
+
+def test_timeouts_that_user_code_still_holds_are_never_reused():
+    """The kernel reuses processed timeouts only when nothing else refers to them."""
+    sim = Simulator(seed=0)
+    kept = []
+
+    def proc():
+        for i in range(5):
+            event = sim.timeout(1, value=i)
+            kept.append(event)
+            yield event
+        for _ in range(5):
+            yield sim.timeout(1)  # unreferenced: may be reused
+        fresh = sim.timeout(2, value="new")
+        assert not fresh.processed and fresh.value == "new"
+        return (yield fresh)
+
+    p = sim.process(proc())
+    sim.run()
+    assert [event.value for event in kept] == [0, 1, 2, 3, 4]
+    assert all(event.processed for event in kept) and len({id(e) for e in kept}) == 5
+    assert p.value == "new" and sim.now == 12

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterable
 from heapq import heappop, heappush
 from typing import Any
@@ -14,6 +15,8 @@ from netqsim.kernel.events import PENDING, AllOf, AnyOf, Event, Timeout
 from netqsim.kernel.process import Process, ProcessBody
 
 _new = object.__new__
+# CPython's reference count; elsewhere (no getrefcount) timeouts are never reused.
+refcount = getattr(sys, "getrefcount", lambda obj: 0)
 
 
 class _StopRun(Exception):
@@ -60,6 +63,7 @@ class Simulator:
         "_heap",
         "_now",
         "_processes",
+        "_spare",
         "_stream_names",
         "_urgent",
         "rng",
@@ -74,6 +78,8 @@ class Simulator:
         self._processes: dict[Process, None] = {}  # alive processes, in creation order
         self._active: Process | None = None
         self._stream_names: set[str] = set()
+        # Processed timeouts that nothing refers to any more, ready for reuse.
+        self._spare: list[Timeout] = []
         if seed is None:
             seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
@@ -117,11 +123,15 @@ class Simulator:
         # rather than through Event.__init__.
         if not delay >= 0:  # also rejects NaN
             raise ValueError(f"timeout delay must be a non-negative number of ns, got {delay!r}")
-        event = _new(Timeout)
-        event.sim = self
+        spare = self._spare
+        if spare:
+            event = spare.pop()  # a processed timeout nobody refers to: sim and _ok are set
+        else:
+            event = _new(Timeout)
+            event.sim = self
+            event._ok = True
         event.callbacks = []
         event._value = value
-        event._ok = True
         self._eid += 1
         heappush(self._heap, (self._now + delay, self._eid, event))
         return event
@@ -228,6 +238,8 @@ class Simulator:
     def _loop(self) -> None:
         heap = self._heap
         process_type = Process
+        timeout_type = Timeout
+        spare = self._spare
         try:
             while heap:
                 self._now, _, event = heappop(heap)
@@ -238,7 +250,6 @@ class Simulator:
                     # Resume it inline (saves a call per event).
                     callback = callbacks[0]  # type: ignore[index]
                     if callback.__class__ is process_type:
-                        self._active = callback
                         try:
                             target = callback._send(event._value)
                         except BaseException as exc:
@@ -254,6 +265,10 @@ class Simulator:
                         else:
                             waiting.append(callback)
                             callback._target = target
+                        if event.__class__ is timeout_type and refcount(event) == 2:
+                            # Only this loop still refers to the timeout: nobody
+                            # can observe it again, so it can be reused as new.
+                            spare.append(event)
                         continue
                     callback(event)
                     continue
