@@ -26,6 +26,7 @@ Operations are generator functions for ``yield from`` inside kernel processes::
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Generator, Iterable, Sequence
 from typing import Any, ClassVar
@@ -46,7 +47,7 @@ OpGen = Generator[Event, Any, Any]
 ROTATIONS = frozenset({"rot_x", "rot_y", "rot_z", "crot_x", "crot_y"})
 
 
-class QuantumProcessor:
+class QuantumProcessor(ABC):
     """A quantum device with ``num_positions`` qubit slots on one simulator.
 
     Args:
@@ -174,9 +175,9 @@ class QuantumProcessor:
             )
         self._check(mnemonic, pos)
 
+    @abstractmethod
     def _check(self, mnemonic: str, positions: tuple[int, ...]) -> None:
         """Device rules: raise :class:`UnsupportedInstruction` if not possible."""
-        raise NotImplementedError
 
     def _occupied(self, pos: int, what: str) -> Qubit:
         q = self._qubits[pos]
@@ -340,14 +341,17 @@ class QuantumProcessor:
         return tuple(sorted(where[id(m)] for m in self.engine.group_of(q) if id(m) in where))
 
     # ------------------------------------------------------- device hooks
+    @abstractmethod
     def _do_init(self, pos: int) -> OpGen:
-        raise NotImplementedError
+        """Initialise ``pos`` to |0> (device lock held)."""
 
+    @abstractmethod
     def _do_gate(self, mnemonic: str, positions: tuple[int, ...], angle: float | None) -> OpGen:
-        raise NotImplementedError
+        """Run one gate instruction (device lock held)."""
 
+    @abstractmethod
     def _do_measure(self, pos: int, basis: np.ndarray | Gate | None) -> OpGen:
-        raise NotImplementedError
+        """Measure ``pos``, optionally in a rotated basis (device lock held)."""
 
 
 #: Number of positions each known mnemonic acts on.
