@@ -173,3 +173,16 @@ def test_two_applications_are_isolated():
     h.run()
     values = [m.value for _, m in h.replies if isinstance(m, ReturnRegMessage)]
     assert values == [10, 20, 10]
+
+
+def test_repeated_subroutine_bodies_keep_each_messages_app_id():
+    h = make_harness()
+    start_app(h, app_id=0)
+    start_app(h, app_id=1)
+    h.send(subroutine("set R0 10\nret_reg R0\n", app_id=0))
+    h.send(subroutine("set R0 10\nret_reg R0\n", app_id=1))  # same body, other app
+    h.send(subroutine("set R0 10\nret_reg R0\n", app_id=5))  # same body, unknown app
+    h.run()
+    assert [m.value for _, m in h.replies if isinstance(m, ReturnRegMessage)] == [10, 10]
+    code, text = error_reply(h, 4)
+    assert code is ErrorCode.GENERAL and "no application with id 5" in text

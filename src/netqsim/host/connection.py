@@ -76,7 +76,10 @@ class HostConnection(BaseNetQASMConnection):
         if protosubroutine is None:
             return self._endpoint.completed()
         subroutine = self._builder.subrt_compile_subroutine(protosubroutine)
-        subroutine.instantiate(self.app_id)
+        if subroutine.arguments:  # templates to fill in: the SDK rebuilds the instructions
+            subroutine.instantiate(self.app_id)
+        else:  # nothing to fill in; rebuilding every instruction would only cost time
+            subroutine.app_id = self.app_id
         done = self._endpoint.send(
             SubroutineMessage(subroutine),
             memory=self._memory,

@@ -33,6 +33,7 @@ from netqasm.backend.qnodeos import QNodeController
 from netqasm.lang.encoding import METADATA_BYTES, Metadata
 from netqasm.lang.instr.flavour import Flavour, VanillaFlavour
 from netqasm.lang.parsing import deserialize
+from netqasm.lang.subroutine import Subroutine
 
 from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Simulator
@@ -40,6 +41,9 @@ from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
 
 Gen = Generator[Any, Any, Any]
+
+# Distinct subroutine bodies remembered per controller.
+_DECODED_CACHE_SIZE = 256
 
 
 class ControllerStopped(RuntimeError):
@@ -80,6 +84,7 @@ class NodeController(QNodeController):
         self._received = 0
         self._queues: dict[int, Channel] = {}
         self._stopped = False
+        self._decoded: dict[bytes, list[Any]] = {}
         #: Details of every failed message, by message id.
         self.errors: dict[int, InstructionError] = {}
         sim.process(self._serve(), name=f"{name}/qnodeos", daemon=True)
@@ -151,7 +156,7 @@ class NodeController(QNodeController):
             self._init_app(msg_id, msg)
         elif isinstance(msg, SubroutineMessage):
             try:
-                subroutine = deserialize(msg.subroutine, flavour=self.flavour)
+                subroutine = self._decode_subroutine(msg.subroutine)
             except Exception as exc:
                 self._undecodable_subroutine(msg_id, msg.subroutine, exc)
                 return
@@ -167,6 +172,24 @@ class NodeController(QNodeController):
             self._enqueue(msg_id, msg.app_id, "StopApp", self._stop_app(msg))
         else:  # pragma: no cover - deserialize_host_msg knows no other types
             self._error(msg_id, None, "message", TypeError(f"unknown message {msg!r}"))
+
+    def _decode_subroutine(self, raw: bytes) -> Subroutine:
+        """Decode a subroutine; programs that loop send the same body again and
+        again, so decoded bodies are kept (they are never modified)."""
+        body = bytes(raw[METADATA_BYTES:])
+        instructions = self._decoded.get(body)
+        if instructions is None:
+            subroutine = deserialize(raw, flavour=self.flavour)
+            if len(self._decoded) >= _DECODED_CACHE_SIZE:
+                del self._decoded[next(iter(self._decoded))]  # drop the oldest
+            self._decoded[body] = subroutine.instructions
+            return subroutine
+        metadata = Metadata.from_buffer_copy(raw[:METADATA_BYTES])
+        return Subroutine(
+            instructions=list(instructions),
+            netqasm_version=tuple(metadata.netqasm_version),  # type: ignore[arg-type]
+            app_id=metadata.app_id,
+        )
 
     def _undecodable_subroutine(self, msg_id: int, raw: bytes, exc: Exception) -> None:
         app_id = None
