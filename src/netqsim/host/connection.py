@@ -10,6 +10,7 @@ from netqasm.sdk.connection import BaseNetQASMConnection
 from netqasm.sdk.network import NetworkInfo
 from netqasm.sdk.shared_memory import SharedMemory
 
+from netqsim.host.builder import CorrectingBuilder
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.kernel import Event
 
@@ -57,6 +58,12 @@ class HostConnection(BaseNetQASMConnection):
             compiler=compiler,
             _init_app=False,
             _setup_epr_sockets=False,
+        )
+        self._builder = CorrectingBuilder(
+            connection=self,
+            app_id=app_id,
+            hardware_config=self._builder._hardware_config,
+            compiler=compiler,
         )
 
     def _get_network_info(self) -> type[NetworkInfo]:

@@ -54,6 +54,7 @@ class Host:
         network_info: type[NetworkInfo],
         compiler: Any = None,
         remote_epr_socket_id: Callable[[str, str, int], int] | None = None,
+        entanglement_peers: frozenset[str] | None = None,
     ) -> None:
         self.sim = sim
         self.name = node_name
@@ -62,6 +63,7 @@ class Host:
         self._network_info = network_info
         self._compiler = compiler
         self._remote_epr_socket_id = remote_epr_socket_id or (lambda remote, node, i: 0)
+        self._entanglement_peers = entanglement_peers
         self._next_app_id = 0
         #: Connections of the applications that are running, by app id.
         self.connections: dict[int, HostConnection] = {}
@@ -94,6 +96,13 @@ class Host:
         self.connections[app_id] = conn
         epr_sockets = {}
         for index, remote in enumerate(meta.epr_sockets):
+            if self._entanglement_peers is not None and remote not in self._entanglement_peers:
+                peers = ", ".join(sorted(self._entanglement_peers)) or "none"
+                raise ValueError(
+                    f"program {meta.name!r} on node {node!r} opens an EPR socket to "
+                    f"{remote!r}, but there is no entanglement link between them "
+                    f"(linked nodes: {peers}; add a link under 'links' in the network config)"
+                )
             socket = EPRSocket(
                 remote, epr_socket_id=index,
                 remote_epr_socket_id=self._remote_epr_socket_id(remote, node, index),

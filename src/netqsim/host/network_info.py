@@ -25,11 +25,17 @@ def make_network_info(node_ids: Mapping[str, int]) -> type[NetworkInfo]:
                 f"no node called {node_name!r} in this network (nodes: {', '.join(ids)})"
             ) from None
 
-    def node_name(cls: type, node_id_: int) -> str:
+    def node_name(cls: type, node_id: int) -> str:
         try:
-            return names[node_id_]
+            return names[node_id]
         except KeyError:
-            raise ValueError(f"no node with id {node_id_} in this network") from None
+            raise ValueError(f"no node with id {node_id} in this network") from None
+
+    def node_id_for_app(cls: type, app_name: str) -> int:
+        return node_id(cls, app_name)
+
+    def node_name_for_app(cls: type, app_name: str) -> str:
+        return app_name
 
     return type(
         "NetqsimNetworkInfo",
@@ -37,11 +43,7 @@ def make_network_info(node_ids: Mapping[str, int]) -> type[NetworkInfo]:
         {
             "_get_node_id": classmethod(node_id),
             "_get_node_name": classmethod(node_name),
-            "get_node_id_for_app": classmethod(node_id),
-            "get_node_name_for_app": classmethod(_app_runs_on_node_of_same_name),
+            "get_node_id_for_app": classmethod(node_id_for_app),
+            "get_node_name_for_app": classmethod(node_name_for_app),
         },
     )
-
-
-def _app_runs_on_node_of_same_name(cls: type, app_name: str) -> str:
-    return app_name

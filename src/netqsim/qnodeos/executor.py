@@ -246,8 +246,37 @@ class NodeExecutor(Executor):
 
     def _clear_phys_qubit_in_memory(self, physical_address: int) -> Gen:
         self._processor.free(physical_address)
+        if self.network_stack is not None:
+            self.network_stack.qubit_freed()  # type: ignore[attr-defined]
+            # an EPR half held back because its virtual qubit was in use may fit now
+            self._handle_pending_epr_responses()
         return
         yield  # a generator, as the base class expects
+
+    # -- positions for the network stack --------------------------------------------
+    def position_is_free(self, position: int) -> bool:
+        """True if no application qubit and no reservation uses ``position``."""
+        return (
+            position not in self._used_physical_qubit_addresses
+            and not self._processor.is_in_use(position)
+        )
+
+    def reserve_position(self, position: int) -> None:
+        """Keep ``position`` for an EPR half about to be delivered."""
+        self._used_physical_qubit_addresses.add(position)
+
+    def release_position(self, position: int) -> None:
+        """Give back a reserved position (its qubit was measured directly)."""
+        self._used_physical_qubit_addresses.discard(position)
+
+    def handle_epr_response(self, response: Any) -> None:
+        """A link-layer result for one pair: fills the request's result array."""
+        self._handle_epr_response(response)
+
+    def _wait_to_handle_epr_responses(self) -> None:
+        # netqasm retries at once, recursing forever when a response cannot be
+        # placed yet; here the retry happens when a receive or a qfree arrives.
+        pass
 
     # -- quantum instructions -----------------------------------------------------------
     def _do_single_qubit_instr(self, instr: Any, subroutine_id: int, address: int) -> Gen:
@@ -328,9 +357,12 @@ class NodeExecutor(Executor):
             raise UnsupportedInstruction(
                 f"node {self.name!r} has no entanglement link to node id {remote_node_id}"
             )
-        return super()._do_recv_epr(
-            subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs
-        )
+        super()._do_recv_epr(subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs)
+        purpose_id = self._get_purpose_id(remote_node_id, kwargs["epr_socket_id"])
+        # netqasm does not tell the network stack about receives; ours must
+        # know, to answer the creator's request.
+        self.network_stack.receive_registered(remote_node_id, purpose_id)  # type: ignore[attr-defined]
+        self._handle_pending_epr_responses()
 
     # -- inspection ---------------------------------------------------------------
     def physical_position(self, app_id: int, virtual_address: int) -> int:

@@ -1,5 +1,6 @@
 """Build a simulated network from a config: per node a processor, a controller
-and a host; between nodes the classical links."""
+with its network stack, and a host; between nodes the classical and the
+entanglement links."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from netqsim.host.network_info import make_network_info
 from netqsim.host.program import Program
 from netqsim.kernel import Channel, Simulator
 from netqsim.network.classical import ClassicalNetwork
+from netqsim.network.link_layer import EntanglementLink
+from netqsim.network.links import build_link_model
 from netqsim.qnodeos.controller import NodeController
+from netqsim.qnodeos.netstack import NetworkStack
 from netqsim.quantum import QuantumEngine
 
 
@@ -32,6 +36,7 @@ class Node:
     processor: Any
     controller: NodeController
     host: Host
+    netstack: NetworkStack
 
 
 class Network:
@@ -62,6 +67,15 @@ class Network:
         self.nodes: dict[str, Node] = {}
         for stack in config.stacks:
             self.nodes[stack.name] = self._build_node(stack, node_ids[stack.name])
+        self.links: dict[frozenset[str], EntanglementLink] = {}
+        for link_config in config.links:
+            a, b = link_config.stack1, link_config.stack2
+            link = EntanglementLink(
+                sim, build_link_model(link_config), a, b, sim.rng_stream(f"link:{a}-{b}")
+            )
+            self.links[frozenset((a, b))] = link
+            self.nodes[a].netstack.connect(self.nodes[b].netstack, link)
+            self.nodes[b].netstack.connect(self.nodes[a].netstack, link)
 
     def _build_node(self, stack: StackConfig, node_id: int) -> Node:
         sim, name = self.sim, stack.name
@@ -78,12 +92,25 @@ class Network:
         endpoint = HostEndpoint(
             sim, name, to_controller, to_host, error_details=controller.errors.get
         )
+        netstack = NetworkStack(
+            sim, name, node_id, controller.executor, processor, self.classical,
+            sim.rng_stream(f"netstack:{name}"),
+        )
+        controller.add_network_stack(netstack)
         host = Host(
             sim, name, endpoint, self.classical, self.network_info,
             compiler=NVSubroutineTranspiler if nv else None,
             remote_epr_socket_id=self._remote_epr_socket_id,
+            entanglement_peers=self._entanglement_peers(name),
         )
-        return Node(name, node_id, stack, processor, controller, host)
+        return Node(name, node_id, stack, processor, controller, host, netstack)
+
+    def _entanglement_peers(self, name: str) -> frozenset[str]:
+        peers = set()
+        for link in self.config.links:
+            if name in (link.stack1, link.stack2):
+                peers.add(link.stack2 if link.stack1 == name else link.stack1)
+        return frozenset(peers)
 
     def _remote_epr_socket_id(self, remote: str, node: str, index: int) -> int:
         # The peer's socket towards this node has the index of this node in

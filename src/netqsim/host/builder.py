@@ -1,0 +1,39 @@
+"""The NetQASM SDK's Builder, with the receiver's Bell-state correction on the right qubit.
+
+After ``recv_keep``, the SDK compiles, per pair, a correction that turns the
+heralded Bell state into the one the program expects. netqasm 2.x loads the
+pair's virtual qubit id and then overwrites it with 0, so the correction hits
+virtual qubit 0 whatever qubit received the pair -- right only on devices
+with a single communication qubit (NV), where the pair always lands in
+qubit 0. This builder applies the correction to the qubit that received it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netqasm.sdk.builder import Builder
+
+
+class CorrectingBuilder(Builder):
+    """A Builder whose receive-side Bell corrections target the received qubit."""
+
+    def _build_cmds_epr_keep_corrections(
+        self, qubit_ids_array: Any, ent_results_array: Any, params: Any
+    ) -> None:
+        if self._hardware_config.comm_qubit_count == 1:  # type: ignore[union-attr]
+            super()._build_cmds_epr_keep_corrections(qubit_ids_array, ent_results_array, params)
+            return
+        qubit_reg = self._mem_mgr.get_inactive_register(activate=True)
+        bell_state_reg = self._mem_mgr.get_inactive_register(activate=True)
+        loop_register = self._mem_mgr.get_inactive_register()
+
+        def correct_pair(conn: Any, index: Any) -> None:
+            load = qubit_ids_array.get_future_index(index).get_load_commands(qubit_reg)
+            self.subrt_add_pending_commands(load)
+            bell_state = self._get_raw_bell_state(ent_results_array, index, bell_state_reg)
+            self._build_cmds_epr_keep_corrections_single_pair(bell_state, qubit_reg, params)
+
+        self._build_cmds_loop_body(correct_pair, stop=params.number, loop_register=loop_register)
+        self._mem_mgr.remove_active_register(qubit_reg)
+        self._mem_mgr.remove_active_register(bell_state_reg)
