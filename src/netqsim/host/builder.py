@@ -12,16 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from netqasm.qlink_compat import EPRRole, EPRType
 from netqasm.sdk.builder import Builder
+from netqasm.sdk.futures import RegFuture
+from netqasm.sdk.qubit import FutureQubit
 
 
 class CorrectingBuilder(Builder):
     """A Builder whose receive-side Bell corrections target the received qubit."""
 
+    def _single_comm_qubit(self) -> bool:
+        return self._hardware_config.comm_qubit_count == 1  # type: ignore[union-attr]
+
     def _build_cmds_epr_keep_corrections(
         self, qubit_ids_array: Any, ent_results_array: Any, params: Any
     ) -> None:
-        if self._hardware_config.comm_qubit_count == 1:  # type: ignore[union-attr]
+        if self._single_comm_qubit():
             super()._build_cmds_epr_keep_corrections(qubit_ids_array, ent_results_array, params)
             return
         qubit_reg = self._mem_mgr.get_inactive_register(activate=True)
@@ -35,5 +41,36 @@ class CorrectingBuilder(Builder):
             self._build_cmds_epr_keep_corrections_single_pair(bell_state, qubit_reg, params)
 
         self._build_cmds_loop_body(correct_pair, stop=params.number, loop_register=loop_register)
+        self._mem_mgr.remove_active_register(qubit_reg)
+        self._mem_mgr.remove_active_register(bell_state_reg)
+
+    def _build_cmds_post_epr(
+        self, qubit_ids: Any, params: Any, ent_results_array: Any, tp: EPRType, role: EPRRole
+    ) -> None:
+        """Per pair: wait for it, correct it (receiver), then run the post routine."""
+        if self._single_comm_qubit():
+            super()._build_cmds_post_epr(qubit_ids, params, ent_results_array, tp, role)
+            return
+        loop_register = self._mem_mgr.get_inactive_register(activate=True)
+        qubit_reg = self._mem_mgr.get_inactive_register(activate=True)
+        bell_state_reg = self._mem_mgr.get_inactive_register(activate=True)
+        correct = (params.expect_phi_plus or params.expect_psi_plus) and role == EPRRole.RECV
+
+        def each_pair(conn: Any, index: Any) -> None:
+            conn.builder._add_wait_for_ent_info_cmd(
+                ent_results_array=ent_results_array, pair=loop_register
+            )
+            qubit_id = qubit_ids.get_future_index(loop_register)
+            if correct:
+                self.subrt_add_pending_commands(qubit_id.get_load_commands(qubit_reg))
+                bell_state = self._get_raw_bell_state(ent_results_array, index, bell_state_reg)
+                self._build_cmds_epr_keep_corrections_single_pair(bell_state, qubit_reg, params)
+            params.post_routine(
+                self, FutureQubit(conn=conn, future_id=qubit_id),
+                RegFuture(self._connection, loop_register),
+            )
+
+        self._build_cmds_loop_body(each_pair, stop=params.number, loop_register=loop_register)
+        self._mem_mgr.remove_active_register(loop_register)
         self._mem_mgr.remove_active_register(qubit_reg)
         self._mem_mgr.remove_active_register(bell_state_reg)
