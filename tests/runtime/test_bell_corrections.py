@@ -6,6 +6,7 @@ halves agree in Z only if every pair was corrected on the right qubit.
 """
 
 import pytest
+from netqasm.sdk.qubit import Qubit
 
 import netqsim
 from netqsim import Program, ProgramMeta
@@ -20,6 +21,7 @@ def pair_program(role: str, peer: str, sequential: bool) -> Program:
 
         def run(self, context):
             conn, epr = context.connection, context.epr_sockets[peer]
+            Qubit(conn)  # occupies virtual qubit 0, so the pairs land elsewhere
             request = epr.create_keep if role == "creator" else epr.recv_keep
             if sequential:
                 outcomes = conn.new_array(4)
