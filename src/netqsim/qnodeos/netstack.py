@@ -76,11 +76,12 @@ _RANDOM_BASES = {
 def goodness_for(fid: float) -> int:
     """The GOODNESS value that makes the SDK's ``min_fidelity_all_at_end`` test exact.
 
-    The SDK accepts a pair when GOODNESS <= 100000 - 900 * F_min (F_min in
-    percent, read as an NV generation time in us); this value satisfies that
-    exactly when the delivered fidelity is at least F_min.
+    The SDK stops retrying when GOODNESS < 100000 - 900 * F_min (F_min in
+    percent; it reads GOODNESS as an NV generation time in us). This value
+    passes that test exactly when the delivered fidelity is at least F_min.
     """
-    return max(0, math.ceil(100_000 - 90_000 * fid - 1e-9))
+    # The 1e-6 absorbs rounding (0.9 * 90000 is 80999.99999...).
+    return max(0, math.ceil(100_000 - 90_000 * fid - 1e-6) - 1)
 
 
 def _observable_basis(unitary: np.ndarray) -> Basis:
