@@ -57,3 +57,37 @@ def test_every_pair_is_corrected_on_its_own_qubit(sequential):
     )
     # Each pair is Phi+ after correction: Z outcomes agree in every run.
     assert [r["m"] for r in results["Alice"]] == [r["m"] for r in results["Bob"]]
+
+
+def single_qubit_program(role: str, peer: str) -> Program:
+    class OneQubit(Program):
+        @property
+        def meta(self):
+            return ProgramMeta(name=role, epr_sockets=[peer], max_qubits=1)
+
+        def run(self, context):
+            epr = context.epr_sockets[peer]
+            qubit = (epr.create_keep if role == "creator" else epr.recv_keep)()[0]
+            outcome = qubit.measure()
+            yield from context.connection.flush()
+            return {"m": int(outcome)}
+
+    return OneQubit()
+
+
+def test_programs_with_a_single_qubit_wait_for_and_correct_their_pair():
+    """netqasm emits no wait (and no correction) for max_qubits=1; netqsim does."""
+    config = two_nodes(
+        qdevice=GenericQDeviceConfig.perfect_config(num_qubits=1, T1=0, T2=0),
+        link=DepolariseLinkConfig(
+            fidelity=1.0, prob_success=1, t_cycle=1000, random_bell_state=True
+        ),
+        clink=DefaultCLinkConfig(delay=500),
+    )
+    results = netqsim.run(
+        config,
+        {"Alice": single_qubit_program("creator", "Bob"),
+         "Bob": single_qubit_program("receiver", "Alice")},
+        num_times=40, seed=5,
+    )
+    assert [r["m"] for r in results["Alice"]] == [r["m"] for r in results["Bob"]]

@@ -6,6 +6,11 @@ pair's virtual qubit id and then overwrites it with 0, so the correction hits
 virtual qubit 0 whatever qubit received the pair -- right only on devices
 with a single communication qubit (NV), where the pair always lands in
 qubit 0. This builder applies the correction to the qubit that received it.
+
+It also waits for the pairs of a program that registered a single qubit
+(``max_qubits=1``, common in SquidASM programs): netqasm then assumes one
+communication qubit and no memory, and emits neither a wait for the pair nor
+its correction, so the program would use a qubit that has not arrived yet.
 """
 
 from __future__ import annotations
@@ -23,6 +28,29 @@ class CorrectingBuilder(Builder):
 
     def _single_comm_qubit(self) -> bool:
         return self._hardware_config.comm_qubit_count == 1  # type: ignore[union-attr]
+
+    def _wait_for_pairs(self, wait_all: bool, params: Any) -> bool:
+        only_one_qubit = (
+            self._single_comm_qubit()
+            and self._hardware_config.mem_qubit_count == 0  # type: ignore[union-attr]
+        )
+        return wait_all or (only_one_qubit and params.post_routine is None)
+
+    def _build_cmds_epr_create_keep(
+        self, create_args_array: Any, qubit_ids_array: Any, ent_results_array: Any,
+        wait_all: bool, params: Any,
+    ) -> None:
+        super()._build_cmds_epr_create_keep(
+            create_args_array, qubit_ids_array, ent_results_array,
+            self._wait_for_pairs(wait_all, params), params,
+        )
+
+    def _build_cmds_epr_recv_keep(
+        self, qubit_ids_array: Any, ent_results_array: Any, wait_all: bool, params: Any
+    ) -> None:
+        super()._build_cmds_epr_recv_keep(
+            qubit_ids_array, ent_results_array, self._wait_for_pairs(wait_all, params), params
+        )
 
     def _build_cmds_epr_keep_corrections(
         self, qubit_ids_array: Any, ent_results_array: Any, params: Any
