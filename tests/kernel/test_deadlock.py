@@ -76,3 +76,17 @@ def test_run_until_time_does_not_report_waiting_processes():
     sim.process(waiter())
     sim.run(until=50)
     assert sim.now == 50
+
+
+def test_stall_reporters_add_unfinished_work_to_the_report():
+    sim = Simulator(seed=0)
+    sim.add_stall_reporter(lambda: ["request 7 waits for its peer"])
+
+    def waiter():
+        yield sim.event("reply")
+
+    sim.process(waiter(), name="client")
+    with pytest.raises(DeadlockError) as info:
+        sim.run()
+    assert info.value.pending == ["request 7 waits for its peer"]
+    assert str(info.value).endswith("unfinished work:\n  - request 7 waits for its peer")

@@ -34,15 +34,23 @@ class DeadlockError(SimulationError):
     event it waits on.
     """
 
-    def __init__(self, time: float, waiting: list[tuple[Any, Any]], reason: str = "") -> None:
+    def __init__(
+        self, time: float, waiting: list[tuple[Any, Any]], reason: str = "",
+        pending: list[str] | None = None,
+    ) -> None:
         self.time = time
         self.waiting = waiting
+        #: What components reported as unfinished (see Simulator.add_stall_reporter).
+        self.pending = list(pending or [])
         lines = [
             f"simulation stalled at t={time:g} ns{reason}: no events are left but "
             f"{len(waiting)} process(es) still wait:"
         ]
         for proc, event in waiting:
             lines.append(f"  - process {proc.name!r} waits on {describe(event)}")
+        if self.pending:
+            lines.append("unfinished work:")
+            lines.extend(f"  - {item}" for item in self.pending)
         super().__init__("\n".join(lines))
 
 

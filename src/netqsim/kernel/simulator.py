@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from heapq import heappop, heappush
 from typing import Any
 
@@ -64,6 +64,7 @@ class Simulator:
         "_now",
         "_processes",
         "_spare",
+        "_stall_reporters",
         "_stream_names",
         "_urgent",
         "rng",
@@ -78,6 +79,7 @@ class Simulator:
         self._processes: dict[Process, None] = {}  # alive processes, in creation order
         self._active: Process | None = None
         self._stream_names: set[str] = set()
+        self._stall_reporters: list[Callable[[], list[str]]] = []
         # Processed timeouts that nothing refers to any more, ready for reuse.
         self._spare: list[Timeout] = []
         if seed is None:
@@ -289,10 +291,19 @@ class Simulator:
             f"{type(exc).__name__}: {exc}"
         ) from exc
 
+    def add_stall_reporter(self, reporter: Callable[[], list[str]]) -> None:
+        """Register a function that describes unfinished work for deadlock reports.
+
+        When a run stalls, each reporter's lines (e.g. "request 3 waits for
+        the peer's receive") are added to the :class:`DeadlockError`.
+        """
+        self._stall_reporters.append(reporter)
+
     def _check_deadlock(self, reason: str = "", always: bool = False) -> None:
         waiting = [(proc, proc.target) for proc in self._processes if not proc.daemon]
         if waiting or always:
-            raise DeadlockError(self._now, waiting, reason)
+            pending = [line for reporter in self._stall_reporters for line in reporter()]
+            raise DeadlockError(self._now, waiting, reason, pending)
 
     def __repr__(self) -> str:
         return (

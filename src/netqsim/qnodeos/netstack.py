@@ -141,6 +141,8 @@ class NetworkStack(BaseNetworkStack):
         self._receives: dict[tuple[int, int], int] = defaultdict(int)
         self._qubit_waiters: list[Event] = []
         self._next_create_id = 0
+        self._unanswered: dict[int, EntanglementRequest] = {}
+        sim.add_stall_reporter(self._unfinished)
 
     def connect(self, peer: NetworkStack, link: EntanglementLink) -> None:
         """Make ``peer`` reachable over ``link`` (call on both ends)."""
@@ -185,6 +187,7 @@ class NetworkStack(BaseNetworkStack):
         peer, _ = self._peer(request.remote_node_id)
         entanglement = EntanglementRequest(request, self._next_create_id, self, peer)
         self._next_create_id += 1
+        self._unanswered[entanglement.create_id] = entanglement
         self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
 
     def receive_registered(self, remote_node_id: int, purpose_id: int) -> None:
@@ -210,9 +213,25 @@ class NetworkStack(BaseNetworkStack):
                 self._incoming[key].append(request)
                 self._match(key)
             else:  # READY: the receiver is waiting for the pairs
+                del self._unanswered[request.create_id]
                 self.sim.process(
                     self._generate(request), name=f"{self.name}/netstack {request.describe()}"
                 )
+
+    def _unfinished(self) -> list[str]:
+        lines = [
+            f"{request.describe()} waits for {request.receiver.name!r} to issue the "
+            "matching receive (recv_keep, recv_measure or recv_rsp on the same EPR socket)"
+            for request in self._unanswered.values()
+        ]
+        for (remote_id, purpose_id), count in self._receives.items():
+            if count:
+                peer = self._peers[remote_id][0].name
+                lines.append(
+                    f"node {self.name!r} waits for {count} request(s) from {peer!r} "
+                    f"(EPR socket purpose {purpose_id}) that were never sent"
+                )
+        return lines
 
     def _match(self, key: tuple[int, int]) -> None:
         incoming = self._incoming[key]
