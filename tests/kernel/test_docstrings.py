@@ -6,6 +6,7 @@ import pytest
 
 import netqsim.kernel.channel
 import netqsim.kernel.events
+import netqsim.kernel.lock
 import netqsim.kernel.simulator
 import netqsim.network.classical
 
@@ -13,6 +14,7 @@ import netqsim.network.classical
 @pytest.mark.parametrize(
     "module",
     [netqsim.kernel.events, netqsim.kernel.simulator, netqsim.kernel.channel,
+     netqsim.kernel.lock,
      netqsim.network.classical],
 )
 def test_docstring_examples(module):

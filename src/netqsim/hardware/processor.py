@@ -27,14 +27,13 @@ Operations are generator functions for ``yield from`` inside kernel processes::
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import deque
 from collections.abc import Generator, Iterable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from netqsim.hardware.errors import PositionError, UnsupportedInstruction
-from netqsim.kernel import Event, Simulator
+from netqsim.kernel import Event, Lock, Simulator
 from netqsim.quantum import QuantumEngine, Qubit
 from netqsim.quantum.gates import Gate
 
@@ -98,10 +97,8 @@ class QuantumProcessor(ABC):
         # Positions a running instruction uses as scratch space (the NV electron
         # while a carbon is read out): a link must not deliver into them.
         self._borrowed: set[int] = set()
-        # One instruction at a time: ``_busy`` plus a FIFO of waiting processes'
-        # events; the lock is handed over directly to the next waiter.
-        self._busy = False
-        self._waiters: deque[Event] = deque()
+        # One instruction at a time, in the order they were issued.
+        self._lock = Lock(sim, f"device {name!r}")
 
     def __repr__(self) -> str:
         used = sorted(self.used_positions)
@@ -123,7 +120,7 @@ class QuantumProcessor(ABC):
     @property
     def busy(self) -> bool:
         """Whether an instruction is running on the device now."""
-        return self._busy
+        return self._lock.locked
 
     def qubit_at(self, pos: int) -> Qubit | None:
         """The engine qubit at ``pos`` (``None`` if empty), without applying noise."""
@@ -188,30 +185,6 @@ class QuantumProcessor(ABC):
             )
         return q
 
-    # ------------------------------------------------------------ the lock
-    def _acquire(self) -> OpGen:
-        if not self._busy:
-            self._busy = True
-            return
-        ticket = self.sim.event(f"{self.name} free")
-        self._waiters.append(ticket)
-        try:
-            yield ticket
-        except BaseException:
-            # Interrupted while queueing: leave the queue, or pass the device on
-            # if it had already been handed to us.
-            try:
-                self._waiters.remove(ticket)
-            except ValueError:
-                self._release()
-            raise
-
-    def _release(self) -> None:
-        if self._waiters:
-            self._waiters.popleft().succeed()  # the device stays busy for the next one
-        else:
-            self._busy = False
-
     # ----------------------------------------------------- noise primitives
     def _touch(self, pos: int) -> Qubit:
         """The qubit at ``pos`` with its pending memory decoherence applied."""
@@ -268,11 +241,11 @@ class QuantumProcessor(ABC):
         """Initialise ``pos`` to |0> (device init time and noise); replaces any qubit there."""
         (p,) = self._positions(pos)
         self._check("init", (p,))
-        yield from self._acquire()
+        yield from self._lock.acquire()
         try:
             yield from self._do_init(p)
         finally:
-            self._release()
+            self._lock.release()
 
     def gate(
         self, mnemonic: str, positions: int | Iterable[int], angle: float | None = None
@@ -292,11 +265,11 @@ class QuantumProcessor(ABC):
             if angle is None:
                 raise ValueError(f"{mnemonic} on device {self.name!r} needs an angle")
             angle = float(angle)
-        yield from self._acquire()
+        yield from self._lock.acquire()
         try:
             yield from self._do_gate(mnemonic, pos, angle)
         finally:
-            self._release()
+            self._lock.release()
 
     def measure(self, pos: int, basis: np.ndarray | Gate | None = None) -> OpGen:
         """Measure ``pos``; returns the reported outcome (0 or 1).
@@ -308,11 +281,11 @@ class QuantumProcessor(ABC):
         """
         (p,) = self._positions(pos)
         self._check("meas", (p,))
-        yield from self._acquire()
+        yield from self._lock.acquire()
         try:
             return (yield from self._do_measure(p, basis))
         finally:
-            self._release()
+            self._lock.release()
 
     def free(self, pos: int) -> None:
         """Discard the qubit at ``pos`` (``qfree``); takes no time; empty positions are fine."""

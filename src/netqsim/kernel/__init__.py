@@ -22,6 +22,7 @@ from netqsim.kernel.events import (
     Event,
     Timeout,
 )
+from netqsim.kernel.lock import Lock
 from netqsim.kernel.process import Process
 from netqsim.kernel.simulator import Simulator
 
@@ -35,6 +36,7 @@ __all__ = [
     "DeadlockError",
     "Event",
     "Interrupt",
+    "Lock",
     "Process",
     "ProcessError",
     "Receive",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Generator
 from typing import Any
 
 import numpy as np
 
-from netqsim.kernel import Event, Simulator
+from netqsim.kernel import Lock, Simulator
 
 Gen = Generator[Any, Any, Any]
 
@@ -30,8 +29,7 @@ class EntanglementLink:
         self.stack1 = stack1
         self.stack2 = stack2
         self._rng = rng
-        self._busy = False
-        self._waiting: deque[Event] = deque()
+        self._lock = Lock(sim, f"link {stack1}-{stack2}")
 
     @property
     def name(self) -> str:
@@ -40,18 +38,11 @@ class EntanglementLink:
 
     def acquire(self, what: str) -> Gen:
         """Wait until the link is free, then hold it (for the request ``what``)."""
-        if self._busy:
-            turn = self.sim.event(f"link {self.name} to be free for {what}")
-            self._waiting.append(turn)
-            yield turn
-        self._busy = True
+        yield from self._lock.acquire(what)
 
     def release(self) -> None:
         """Hand the link to the next waiting request, if any."""
-        if self._waiting:
-            self._waiting.popleft().succeed()  # stays busy: the next holder takes over
-        else:
-            self._busy = False
+        self._lock.release()
 
     def generate(self) -> Gen:
         """One successful generation: waits its duration, returns the model's Delivery."""
