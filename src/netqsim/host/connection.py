@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netqasm.backend.messages import SubroutineMessage
+from netqasm.sdk.builder import Builder
 from netqasm.sdk.config import LogConfig
 from netqasm.sdk.connection import BaseNetQASMConnection
 from netqasm.sdk.network import NetworkInfo
@@ -31,6 +32,8 @@ class HostConnection(BaseNetQASMConnection):
     Leaving a ``with conn:`` block flushes without waiting (a generator cannot
     wait in ``__exit__``); ``async with conn:`` waits.
     """
+
+    _builder: Builder
 
     def __init__(
         self,

@@ -322,8 +322,9 @@ class NetworkStack(BaseNetworkStack):
     ) -> LinkLayerOKTypeM:
         random_basis = RandomBasis(random_basis)
         if random_basis is RandomBasis.NONE:
-            angles = tuple(math.pi * (n or 0) / 16 for n in rotations)
-            unitary = measurement_basis(_AXES[int(getattr(axes, "value", axes) or 0)], angles)
+            first, second, third = (math.pi * (n or 0) / 16 for n in rotations)
+            axes_name = _AXES[int(getattr(axes, "value", axes) or 0)]
+            unitary = measurement_basis(axes_name, (first, second, third))
             basis = _observable_basis(unitary)
         else:
             choices = _RANDOM_BASES[random_basis]
