@@ -33,7 +33,7 @@ def closed_form(t: float) -> float:
 def simulate(formalism: str = "dm", seed: int = 7) -> list[tuple[float, float]]:
     """(wait, fidelity) pairs from the density matrix after each wait."""
     sim = Simulator(seed=seed)
-    engine = QuantumEngine(formalism, rng=sim.rng_stream("quantum"))
+    engine = QuantumEngine(formalism, rng=sim.rng_stream("quantum"))  # type: ignore[abstract]
     rows: list[tuple[float, float]] = []
 
     def experiment():
@@ -60,7 +60,7 @@ def sampled(seed: int = 11) -> list[tuple[float, float, float]]:
     <XX> = -<YY>, so F = (1 + 2<XX> + <ZZ>) / 4.
     """
     rng = np.random.default_rng(seed)
-    engine = QuantumEngine("dm", rng=rng)
+    engine = QuantumEngine("dm", rng=rng)  # type: ignore[abstract]
     rows = []
     for wait in WAITS:
         parities = {}

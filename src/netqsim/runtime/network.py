@@ -56,7 +56,10 @@ class Network:
         config.validate_all()
         self.config = config
         self.sim = sim
-        self.engine = QuantumEngine(formalism=formalism, rng=sim.rng_stream("quantum"))
+        # QuantumEngine(...) returns the concrete engine of the formalism.
+        self.engine = QuantumEngine(  # type: ignore[abstract]
+            formalism=formalism, rng=sim.rng_stream("quantum")
+        )
         node_ids = {stack.name: index for index, stack in enumerate(config.stacks)}
         self.network_info = make_network_info(node_ids)
         self.classical = ClassicalNetwork(
