@@ -38,6 +38,10 @@ _EXPORTS = {
     "CLinkConfig": "netqsim.config",
     "ConfigError": "netqsim.config",
     "Simulator": "netqsim.kernel",
+    "sleep": "netqsim.host.aio",
+    "timeout": "netqsim.host.aio",
+    "gather": "netqsim.host.aio",
+    "StateMachine": "netqsim.host.statemachine",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

@@ -73,6 +73,15 @@ class HostConnection(BaseNetQASMConnection):
         return self._network_info
 
     @property
+    def network(self) -> Any:
+        """The simulated network this connection's node belongs to (``None`` if unknown).
+
+        For state inspection (:func:`netqsim.util.get_qubit_state`); programs
+        should not change the network through it.
+        """
+        return getattr(self._endpoint, "network", None)
+
+    @property
     def shared_memory(self) -> SharedMemory:
         """Registers and arrays returned by the node controller."""
         return self._memory

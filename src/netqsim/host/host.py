@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -11,10 +10,12 @@ from netqasm.backend.messages import InitNewAppMessage, OpenEPRSocketMessage, St
 from netqasm.sdk.epr_socket import EPRSocket
 from netqasm.sdk.network import NetworkInfo
 
+from netqsim.host import aio
 from netqsim.host.connection import HostConnection
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.program import Program, ProgramContext
 from netqsim.host.sockets import Socket
+from netqsim.host.streams import StreamPorts
 from netqsim.kernel import Simulator
 from netqsim.network.classical import ClassicalNetwork
 
@@ -25,13 +26,14 @@ class ProgramResultError(TypeError):
     """A program returned something other than a dict."""
 
 
-def drive(body: Any) -> Gen:
-    """Run a program body (generator, coroutine or plain value) inside a process."""
-    if inspect.isgenerator(body):
-        return (yield from body)
-    if inspect.iscoroutine(body):
-        return (yield from body.__await__())
-    return body
+def drive(body: Any, sim: Simulator | None = None) -> Gen:
+    """Run a program body (generator, coroutine or plain value) inside a process.
+
+    Generator and ``async def`` programs alike run with the asyncio guard
+    and can wait on ``netqsim.sleep``/``timeout``/``gather``; see
+    :func:`netqsim.host.aio.drive`.
+    """
+    return (yield from aio.drive(body, sim))
 
 
 class Host:
@@ -67,6 +69,8 @@ class Host:
         self._next_app_id = 0
         #: Connections of the applications that are running, by app id.
         self.connections: dict[int, HostConnection] = {}
+        #: This node's classical streams (numbered per peer across iterations).
+        self.streams = StreamPorts(classical, node_name)
 
     def run_program(self, program: Program, iterations: int, results: list[Any]) -> Gen:
         """Run ``program`` ``iterations`` times in a row, appending each result."""
@@ -119,8 +123,9 @@ class Host:
                 app_id=app_id, what=f"OpenEPRSocket {index} of app {app_id} to {remote!r}",
             )
         csockets = {remote: Socket(self._classical, node, remote) for remote in meta.csockets}
-        context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng)
-        result = yield from drive(program.run(context))
+        context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng,
+                                 streams=self.streams)
+        result = yield from drive(program.run(context), self.sim)
         conn.flush()
         self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
                            what=f"StopApp of app {app_id}")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from netqsim.host.connection import HostConnection
     from netqsim.host.sockets import Socket
+    from netqsim.host.streams import StreamOp, StreamPorts
     from netqsim.kernel import Simulator
 
 
@@ -68,6 +69,7 @@ class ProgramContext:
         node_name: str = "",
         sim: Simulator | None = None,
         rng: np.random.Generator | None = None,
+        streams: StreamPorts | None = None,
     ) -> None:
         self._connection = netqasm_connection
         self._csockets = dict(csockets)
@@ -76,6 +78,7 @@ class ProgramContext:
         self._node_name = node_name
         self._sim = sim
         self._rng = rng
+        self._streams = streams
 
     @property
     def connection(self) -> HostConnection:
@@ -118,6 +121,36 @@ class ProgramContext:
         if self._rng is None:
             raise RuntimeError("this context has no random generator")
         return self._rng
+
+    def _stream_ports(self) -> StreamPorts:
+        if self._streams is None:
+            raise RuntimeError(
+                "this context has no classical streams (contexts made by a netqsim host have)"
+            )
+        return self._streams
+
+    def open_stream(self, peer: str) -> StreamOp:
+        """A classical stream to ``peer``: ``reader, writer = await context.open_stream(peer)``.
+
+        Completes at once (no simulated time passes); ``peer``'s program
+        receives the stream with :meth:`accept_stream`. The k-th stream this
+        node opens to ``peer`` pairs with ``peer``'s k-th ``accept_stream``
+        from this node. Generator programs: ``yield from context.open_stream(peer)``.
+        The reader and writer follow asyncio's ``StreamReader``/``StreamWriter``
+        API; see :mod:`netqsim.host.streams`.
+        """
+        from netqsim.host.streams import Ready, StreamOp
+
+        pair = self._stream_ports().open(peer)
+        return StreamOp(iter(Ready(pair)), f"open_stream({peer!r}) on {self._node_name}")
+
+    def accept_stream(self, peer: str) -> StreamOp:
+        """Wait for ``peer`` to open a stream to this node: ``reader, writer = await ...``.
+
+        Returns when ``peer``'s connection request arrives (one classical link
+        delay after its ``open_stream``).
+        """
+        return self._stream_ports().accept(peer)
 
 
 ProgramRun = Generator[Any, Any, Any] | Coroutine[Any, Any, Any]

@@ -24,7 +24,15 @@ class Received:
         self._convert = convert
 
     def __await__(self) -> Generator[Event, Any, Any]:
-        value = yield self._event
+        try:
+            value = yield self._event
+        except BaseException:
+            # Abandoned (e.g. cancelled by netqsim.timeout): withdraw the receive so
+            # that its message stays in the socket for the next recv().
+            channel = getattr(self._event, "channel", None)
+            if channel is not None and not self._event.processed:
+                channel.cancel(self._event)
+            raise
         return self._convert(value) if self._convert is not None else value
 
     __iter__ = __await__

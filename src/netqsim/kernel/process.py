@@ -15,8 +15,32 @@ ProcessBody = Generator[Any, Any, Any] | Coroutine[Any, Any, Any]
 
 _ASYNCIO_HINT = (
     "asyncio primitives (asyncio.sleep, asyncio.wait_for, asyncio.gather, futures) do not "
-    "run in simulated time; wait on netqsim events instead (e.g. sim.timeout(ns), a | b, a & b)"
+    "run in simulated time; use netqsim.sleep(ns), netqsim.timeout(awaitable, ns) and "
+    "netqsim.gather(...) instead, or wait on netqsim events (sim.timeout(ns), a | b, a & b)"
 )
+
+
+class BindRequest:
+    """What a simulator-independent awaitable yields to learn its kernel event.
+
+    Awaitables such as ``netqsim.sleep(ns)`` are created without a simulator.
+    Their ``__await__`` yields ``BindRequest(self)``; the process running
+    them answers (on its slow path, see :meth:`Process._not_an_event`) by
+    sending back ``awaitable.as_event(sim)`` for its own simulator, which the
+    awaitable then waits on::
+
+        def __await__(self):
+            event = yield BindRequest(self)
+            return (yield event)
+    """
+
+    __slots__ = ("awaitable",)
+
+    def __init__(self, awaitable: Any) -> None:
+        self.awaitable = awaitable
+
+    def __repr__(self) -> str:
+        return f"<BindRequest for {self.awaitable!r}>"
 
 
 class Process(Event):
@@ -106,9 +130,27 @@ class Process(Event):
             self._finish(False, exc)
 
     def _not_an_event(self, obj: Any) -> Event:
-        """A failed, processed event that throws a clear TypeError into the body."""
+        """The answer to a yielded non-event: a processed event sent into the body.
+
+        A :class:`BindRequest` is answered with the event its awaitable binds
+        to on this simulator; anything else with a clear TypeError.
+        """
+        if type(obj) is BindRequest:
+            answer = Event(self.sim)
+            try:
+                answer._value = obj.awaitable.as_event(self.sim)
+            except BaseException as exc:  # e.g. a bad argument: raise it in the body
+                answer._ok = False
+                answer._value = exc
+            answer.callbacks = None
+            return answer
         module = type(obj).__module__ or ""
-        if obj is None or module.startswith(("asyncio", "concurrent")):
+        if hasattr(obj, "as_event"):
+            msg = (
+                f"process {self.name!r} yielded {obj!r}: use 'yield from' or 'await' on it "
+                "(a plain 'yield' of it works only in programs run by a netqsim host)"
+            )
+        elif obj is None or module.startswith(("asyncio", "concurrent")):
             msg = f"process {self.name!r} waited on {obj!r}: {_ASYNCIO_HINT}"
         else:
             msg = (

@@ -26,6 +26,18 @@ from netqsim.qnodeos.netstack import NetworkStack
 from netqsim.quantum import QuantumEngine
 
 
+class NodeEndpoint(HostEndpoint):
+    """A host endpoint that knows the network it belongs to.
+
+    The host's connections reach the simulated node through it
+    (:attr:`HostConnection.network <netqsim.host.connection.HostConnection.network>`),
+    which is how :func:`netqsim.util.get_qubit_state` finds a program's qubits
+    without any process-global state.
+    """
+
+    network: Network | None = None
+
+
 @dataclass
 class Node:
     """One node of the network and its parts."""
@@ -92,9 +104,10 @@ class Network:
             instr_proc_time=stack.instr_latency,
             flavour=NVFlavour() if nv else VanillaFlavour(),
         )
-        endpoint = HostEndpoint(
+        endpoint = NodeEndpoint(
             sim, name, to_controller, to_host, error_details=controller.errors.get
         )
+        endpoint.network = self
         netstack = NetworkStack(
             sim, name, node_id, controller.executor, processor, self.classical,
             sim.rng_stream(f"netstack:{name}"),
