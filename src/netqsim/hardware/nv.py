@@ -176,6 +176,10 @@ class NVProcessor(QuantumProcessor):
             self._crot_t[axis], _CROT[axis](angle), (ELECTRON, carbon), self._crot_p
         )
 
+    @property
+    def readout_error(self) -> tuple[float, float]:
+        return (self._p0to1, self._p1to0)
+
     def _native_measure(self, basis: Any) -> OpGen:
         if self._t_meas:
             yield self.sim.timeout(self._t_meas)

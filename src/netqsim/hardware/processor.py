@@ -287,6 +287,22 @@ class QuantumProcessor(ABC):
         finally:
             self._lock.release()
 
+    @property
+    def readout_error(self) -> tuple[float, float]:
+        """``(P(report 1 | 0), P(report 0 | 1))`` of this device's measurements."""
+        return (0.0, 0.0)
+
+    def measure_delivered(self, pos: int, basis: np.ndarray | Gate | None = None) -> int:
+        """Measure a qubit an entanglement link just delivered (measure-directly).
+
+        Takes no device time and does not wait for the device (the link layer
+        measures at delivery), but the device's readout error applies.
+        """
+        (p,) = self._positions(pos)
+        q = self._touch(p)
+        p0to1, p1to0 = self.readout_error
+        return self.engine.measure(q, "Z" if basis is None else basis, p0to1, p1to0)
+
     def free(self, pos: int) -> None:
         """Discard the qubit at ``pos`` (``qfree``); takes no time; empty positions are fine."""
         (p,) = self._positions(pos)

@@ -330,8 +330,7 @@ class NetworkStack(BaseNetworkStack):
             choices = _RANDOM_BASES[random_basis]
             basis = choices[int(self._rng.integers(len(choices)))]
             unitary = _BASIS_UNITARIES[basis]
-        qubit = self.processor.qubit_at(position)
-        outcome = self.processor.engine.measure(qubit, basis=unitary)
+        outcome = self.processor.measure_delivered(position, unitary)
         self.processor.free(position)
         self.executor.release_position(position)
         return LinkLayerOKTypeM(
