@@ -1,0 +1,205 @@
+"""Executors: where the points of a sweep run.
+
+Every executor takes work items and yields outcomes as they finish (in any
+order); the results do not depend on which executor ran them, because each
+point carries its own seed.
+
+``serial``
+    in this process, one point after the other.
+``processes`` (the default)
+    a local process pool, one worker per core unless ``workers`` says
+    otherwise. Workers start from a fork server (or ``spawn`` where there is
+    none), never by forking a process that may hold threads.
+``dask``
+    a Dask distributed cluster: the scheduler at ``scheduler`` (e.g.
+    ``tcp://10.0.0.5:8786``), or a ``LocalCluster`` with ``workers``
+    single-threaded worker processes when no address is given. Needs the
+    ``cluster`` extra (``pip install netqsim[cluster]``). Program classes must
+    be importable on the workers (same code, same paths).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+EXECUTORS = ("serial", "processes", "dask")
+#: How long to try to reach a Dask scheduler given by address.
+DASK_CONNECT_TIMEOUT = "10s"
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot be set up (missing extra, unreachable scheduler, ...)."""
+
+
+class Executor:
+    """Base class: a context manager whose :meth:`map_unordered` yields finished results."""
+
+    name = "executor"
+    workers = 1
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release workers (idempotent)."""
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+
+class SerialExecutor(Executor):
+    """Runs every item in this process, in order."""
+
+    name = "serial"
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            yield fn(item)
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the main process, which saves results and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _mp_context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["netqsim.experiments.worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class ProcessExecutor(Executor):
+    """A local process pool (``workers`` processes; default: one per core)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = int(workers) if workers else (os.cpu_count() or 1)
+        if self.workers < 1:
+            raise ExecutorError(f"workers must be >= 1 (got {workers})")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+            )
+        pending: set[Future[Any]] = set()
+        items = iter(items)
+        # Keep a bounded number of points in flight: memory stays small for huge
+        # sweeps and an interrupt leaves little queued work behind.
+        limit = 4 * self.workers
+        for item in items:
+            pending.add(self._pool.submit(fn, item))
+            if len(pending) >= limit:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    raise ExecutorError(
+                        "a worker process died (killed, out of memory, or it could not start: "
+                        "a script that runs a sweep must do so under "
+                        "'if __name__ == \"__main__\":', because worker processes import it); "
+                        "finished points are saved, resume to run the rest"
+                    ) from None
+                yield result
+                nxt = next(items, None)
+                if nxt is not None:
+                    pending.add(self._pool.submit(fn, nxt))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor(Executor):
+    """A Dask distributed cluster: ``scheduler`` address, or a ``LocalCluster``."""
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise ExecutorError(
+                "the dask executor needs Dask distributed: pip install 'netqsim[cluster]'"
+            ) from None
+        self.scheduler = scheduler
+        self._cluster: Any = None
+        if scheduler:
+            try:
+                self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise ExecutorError(f"cannot connect to the Dask scheduler at {scheduler}: "
+                                    f"{exc}") from None
+            info = self._client.scheduler_info()
+            self.workers = max(1, len(info.get("workers", {})))
+        else:
+            self.workers = int(workers) if workers else (os.cpu_count() or 1)
+            if self.workers < 1:
+                raise ExecutorError(f"workers must be >= 1 (got {workers})")
+            self._cluster = LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+
+    def describe(self) -> str:
+        where = self.scheduler or "LocalCluster"
+        return f"dask on {where} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        from dask.distributed import as_completed
+
+        futures = self._client.map(fn, list(items), pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                if not future.done():
+                    future.cancel()
+
+    def close(self) -> None:
+        client, self._client = getattr(self, "_client", None), None
+        if client is not None:
+            client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_executor(name: str = "processes", workers: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor called ``name`` (``serial``, ``processes`` or ``dask``)."""
+    if name not in EXECUTORS:
+        raise ExecutorError(f"unknown executor {name!r} (valid: {', '.join(EXECUTORS)})")
+    if scheduler and name != "dask":
+        raise ExecutorError("--scheduler is only used with the dask executor")
+    if workers is not None and workers < 1:
+        raise ExecutorError(f"workers must be >= 1 (got {workers})")
+    if name == "serial":
+        return SerialExecutor()
+    if name == "processes":
+        return ProcessExecutor(workers)
+    return DaskExecutor(workers, scheduler)

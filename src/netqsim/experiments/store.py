@@ -1,0 +1,376 @@
+"""The result store: a tidy table written incrementally as Parquet, plus JSON metadata.
+
+An output folder holds
+
+``sweep.json``
+    the sweep file (path and text), the master seed, every point's parameters
+    and seed, package versions, a fingerprint of the sweep and one entry per
+    run (executor, workers, start/end, points run, failures, status);
+``parts/part-NNNNNN.parquet``
+    finished points, written as they finish (at most ``flush_interval``
+    seconds late); each part is written to a temporary name and renamed, so a
+    part is either complete or absent, and a point's rows are always in one part;
+``results.parquet``
+    all rows in point order, written when the sweep completes (the parts are
+    then removed);
+``errors.jsonl``
+    one line per failed point with its error and traceback;
+``summary.csv``
+    the metrics per point (see :mod:`netqsim.experiments.metrics`).
+
+A point counts as finished when its rows are in a Parquet file. Resuming
+reads which points those are and runs only the others; if the same point is
+found in two files (a kill between writing ``results.parquet`` and removing
+the parts), one copy is used.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .spec import ERROR, RESERVED_COLUMNS, SweepSpec
+from .worker import PointOutcome
+
+FORMAT = "netqsim-sweep-results/1"
+META = "sweep.json"
+RESULTS = "results.parquet"
+PARTS = "parts"
+ERRORS = "errors.jsonl"
+SUMMARY = "summary.csv"
+
+_FIXED_TYPES = {"point": pa.int64(), "seed": pa.int64(), "iteration": pa.int64(),
+                "node": pa.string(), ERROR: pa.string()}
+
+
+class StoreError(RuntimeError):
+    """The output folder cannot be used (exists without --resume, other sweep, ...)."""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, netqsim and the packages that shape the results."""
+    from importlib import metadata
+
+    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for dist in ("netqsim", "netqasm", "numpy", "stim", "pydantic", "pandas", "pyarrow"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            out[dist] = "not installed"
+    return out
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _column(name: str, values: list[Any]) -> pa.Array:
+    if name in _FIXED_TYPES:
+        return pa.array(values, type=_FIXED_TYPES[name])
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return pa.array([None if v is None else (v if isinstance(v, str) else repr(v))
+                         for v in values], type=pa.string())
+
+
+def rows_to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """A Parquet-ready table of ``rows`` (columns in first-seen order)."""
+    names: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            names.setdefault(key, None)
+    return pa.table({n: _column(n, [row.get(n) for row in rows]) for n in names})
+
+
+def outcome_rows(outcome: PointOutcome, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tidy rows of one point: one per (iteration, node), or one error row."""
+    head = {"point": outcome.index, "seed": outcome.seed, **params}
+    taken = set(RESERVED_COLUMNS) | set(params)
+    if outcome.error is not None:
+        return [{**head, "iteration": None, "node": None, ERROR: outcome.error}]
+    rows = []
+    for record in outcome.records:
+        row = dict(head)
+        row["iteration"] = record["iteration"]
+        row["node"] = record["node"]
+        for key, value in record.items():
+            if key in ("iteration", "node"):
+                continue
+            row[f"result.{key}" if key in taken else key] = value
+        row[ERROR] = None
+        rows.append(row)
+    return rows
+
+
+def _tidy(frames: list[pd.DataFrame], spec_params: Sequence[str] = ()) -> pd.DataFrame:
+    if not frames:
+        columns = ["point", "seed", *spec_params, "iteration", "node", ERROR]
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    seen: set[int] = set()
+    kept = []
+    for frame in frames:
+        points = set(frame["point"].unique().tolist())
+        fresh = points - seen
+        if fresh != points:
+            frame = frame[frame["point"].isin(fresh)]
+        seen |= fresh
+        kept.append(frame)
+    df = pd.concat(kept, ignore_index=True, sort=False)
+    df = df.sort_values("point", kind="stable").reset_index(drop=True)
+    df["point"] = df["point"].astype("int64")
+    df["seed"] = df["seed"].astype("int64")
+    df["iteration"] = df["iteration"].astype("Int64")
+    # the error column last, the result columns before it
+    cols = [c for c in df.columns if c != ERROR] + [ERROR]
+    return df[cols]
+
+
+def _result_files(out: Path) -> list[Path]:
+    files = []
+    if (out / RESULTS).is_file():
+        files.append(out / RESULTS)
+    parts = out / PARTS
+    if parts.is_dir():
+        files.extend(sorted(p for p in parts.glob("part-*.parquet")))
+    return files
+
+
+def load_results(out: str | os.PathLike[str]) -> pd.DataFrame:
+    """The tidy result table of the output folder ``out`` (finished points only)."""
+    out = Path(out)
+    if not (out / META).is_file():
+        raise StoreError(f"{out} is not a netqsim sweep output folder (no {META})")
+    meta = json.loads((out / META).read_text(encoding="utf-8"))
+    names = [p["name"] for p in meta.get("parameters", [])]
+    return _tidy([pd.read_parquet(f) for f in _result_files(out)], names)
+
+
+def load_metadata(out: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``sweep.json`` of the output folder ``out``."""
+    path = Path(out) / META
+    if not path.is_file():
+        raise StoreError(f"{out} is not a netqsim sweep output folder (no {META})")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class ResultStore:
+    """Collects finished points; with an output folder, writes them as they come.
+
+    ``out=None`` keeps everything in memory (a notebook sweep without files).
+    """
+
+    def __init__(self, spec: SweepSpec, out: str | os.PathLike[str] | None = None, *,
+                 resume: bool = False, flush_interval: float = 1.0) -> None:
+        self.spec = spec
+        self.out = Path(out) if out is not None else None
+        self.flush_interval = float(flush_interval)
+        self._params = {p.index: p.params for p in spec.points()}
+        self._buffer: list[dict[str, Any]] = []
+        self._buffer_errors: list[dict[str, Any]] = []
+        self._frames: list[pd.DataFrame] = []
+        self._memory_rows: list[dict[str, Any]] = []
+        self._last_flush = time.monotonic()
+        self._meta: dict[str, Any] = {}
+        self.done: set[int] = set()
+        self.failed: set[int] = set()
+        self.new_points = 0
+        self.new_failed = 0
+        if self.out is not None:
+            self._open(resume)
+
+    # -- opening ----------------------------------------------------------------------
+
+    def _open(self, resume: bool) -> None:
+        assert self.out is not None
+        out = self.out
+        meta_path = out / META
+        if out.exists() and not out.is_dir():
+            raise StoreError(f"--out {out} is a file, not a folder")
+        if meta_path.is_file():
+            if not resume:
+                raise StoreError(
+                    f"{out} already holds sweep results; pass --resume to continue that sweep, "
+                    "or choose another --out"
+                )
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("fingerprint") != self.spec.fingerprint():
+                raise StoreError(
+                    f"{out} holds the results of a different sweep (network, programs, "
+                    "parameters, seeds or num_times changed); use another --out"
+                )
+            self._meta = meta
+            for frame_file in _result_files(out):
+                table = pq.read_table(frame_file, columns=["point", ERROR])
+                points = table.column("point").to_pylist()
+                errors = table.column(ERROR).to_pylist()
+                self.done.update(points)
+                self.failed.update(p for p, e in zip(points, errors, strict=True)
+                                   if e is not None)
+        elif out.is_dir() and any(out.iterdir()):
+            raise StoreError(f"{out} exists and is not a netqsim sweep output folder; "
+                             "choose another --out")
+        else:
+            self._meta = self._new_meta()
+        (out / PARTS).mkdir(parents=True, exist_ok=True)
+        self._write_meta()
+
+    def _new_meta(self) -> dict[str, Any]:
+        spec = self.spec
+        return {
+            "format": FORMAT,
+            "name": spec.name,
+            "description": spec.description,
+            "sweep_file": str(Path(spec.file).resolve()) if spec.file else None,
+            "sweep_text": spec.text,
+            "fingerprint": spec.fingerprint(),
+            "seed": spec.seed,
+            "sampling_seed": spec.sampling_seed,
+            "num_times": spec.num_times,
+            "mode": spec.mode,
+            "formalism": spec.formalism,
+            "combine": spec.combine,
+            "parameters": [{"name": p.name, "path": str(p.path), "generator": p.kind,
+                            "spec": p.spec} for p in spec.parameters],
+            "num_points": len(spec.points()),
+            "points": [{"point": p.index, "seed": p.seed, "params": p.params}
+                       for p in spec.points()],
+            "versions": versions(),
+            "created": _now(),
+            "runs": [],
+            "status": "new",
+        }
+
+    def _write_meta(self) -> None:
+        if self.out is not None:
+            self._meta["updated"] = _now()
+            _write_json(self.out / META, self._meta)
+
+    # -- recording --------------------------------------------------------------------
+
+    def start_run(self, executor: str, workers: int, pending: int) -> None:
+        """Record the start of a run (executor, workers, points to run)."""
+        self._run = {"started": _now(), "executor": executor, "workers": workers,
+                     "points_to_run": pending, "points_run": 0, "failed": 0,
+                     "status": "running"}
+        if self.out is not None:
+            self._meta.setdefault("runs", []).append(self._run)
+            self._meta["status"] = "running"
+            self._write_meta()
+
+    def add(self, outcome: PointOutcome) -> None:
+        """Record a finished point (written within ``flush_interval`` seconds)."""
+        rows = outcome_rows(outcome, self._params[outcome.index])
+        self.done.add(outcome.index)
+        self.new_points += 1
+        if outcome.error is not None:
+            self.failed.add(outcome.index)
+            self.new_failed += 1
+            self._buffer_errors.append({
+                "point": outcome.index, "seed": outcome.seed,
+                "params": self._params[outcome.index], "error": outcome.error,
+                "traceback": outcome.traceback,
+            })
+        if self.out is None:
+            self._memory_rows.extend(rows)
+            return
+        self._buffer.extend(rows)
+        if time.monotonic() - self._last_flush >= self.flush_interval:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered points as one new part (atomically)."""
+        self._last_flush = time.monotonic()
+        if self.out is None or not self._buffer:
+            return
+        parts = self.out / PARTS
+        parts.mkdir(parents=True, exist_ok=True)
+        number = 1 + max((int(p.stem.split("-")[1]) for p in parts.glob("part-*.parquet")),
+                         default=-1)
+        final = parts / f"part-{number:06d}.parquet"
+        tmp = parts / f".part-{number:06d}.parquet.tmp"
+        pq.write_table(rows_to_table(self._buffer), tmp)
+        os.replace(tmp, final)
+        self._buffer = []
+        if self._buffer_errors:
+            with open(self.out / ERRORS, "a", encoding="utf-8") as handle:
+                for entry in self._buffer_errors:
+                    handle.write(json.dumps(entry, default=str) + "\n")
+            self._buffer_errors = []
+        if hasattr(self, "_run"):
+            self._run["points_run"] = self.new_points
+            self._run["failed"] = self.new_failed
+            self._write_meta()
+
+    # -- finishing --------------------------------------------------------------------
+
+    def frame(self) -> pd.DataFrame:
+        """The tidy table of every finished point (from disk and memory)."""
+        names = self.spec.parameter_names
+        if self.out is None:
+            frames = [rows_to_table(self._memory_rows).to_pandas()] if self._memory_rows else []
+            return _tidy(frames, names)
+        self.flush()
+        return _tidy([pd.read_parquet(f) for f in _result_files(self.out)], names)
+
+    def finish(self, status: str, summary: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Flush, and on ``status == "complete"`` consolidate into ``results.parquet``."""
+        self.flush()
+        df = self.frame()
+        if self.out is not None:
+            if status == "complete":
+                tmp = self.out / f".{RESULTS}.tmp"
+                df.to_parquet(tmp, index=False)
+                os.replace(tmp, self.out / RESULTS)
+                for part in (self.out / PARTS).glob("part-*.parquet"):
+                    part.unlink()
+                try:
+                    (self.out / PARTS).rmdir()
+                except OSError:
+                    pass  # something else in there: leave it
+                if summary is not None:
+                    summary.to_csv(self.out / SUMMARY, index=False)
+            if hasattr(self, "_run"):
+                self._run.update(finished=_now(), status=status, points_run=self.new_points,
+                                 failed=self.new_failed)
+            self._meta["status"] = status
+            self._meta["points_done"] = len(self.done)
+            self._meta["points_failed"] = len(self.failed)
+            self._write_meta()
+        return df
+
+    def errors(self) -> list[dict[str, Any]]:
+        """Failed points with error and traceback (from ``errors.jsonl`` or memory)."""
+        entries: list[dict[str, Any]] = []
+        if self.out is not None and (self.out / ERRORS).is_file():
+            for line in (self.out / ERRORS).read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    entries.append(json.loads(line))
+        entries.extend(self._buffer_errors)
+        unique = {}
+        for entry in entries:
+            unique.setdefault(entry["point"], entry)
+        return [unique[k] for k in sorted(unique)]
+
+
+def pending_points(spec: SweepSpec, done: Iterable[int]) -> list[int]:
+    """Indices of the points still to run."""
+    finished = set(done)
+    return [p.index for p in spec.points() if p.index not in finished]
