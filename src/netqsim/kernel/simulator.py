@@ -134,8 +134,8 @@ class Simulator:
             event._ok = True
         event.callbacks = []
         event._value = value
-        self._eid += 1
-        heappush(self._heap, (self._now + delay, self._eid, event))
+        eid = self._eid = self._eid + 1
+        heappush(self._heap, (self._now + delay, eid, event))
         return event
 
     def process(
@@ -247,35 +247,39 @@ class Simulator:
                 self._now, _, event = heappop(heap)
                 callbacks = event.callbacks
                 event.callbacks = None
-                if len(callbacks) == 1 and event._ok:  # type: ignore[arg-type]
-                    # The common case: one process waits on a successful event.
-                    # Resume it inline (saves a call per event).
-                    callback = callbacks[0]  # type: ignore[index]
-                    if callback.__class__ is process_type:
-                        try:
-                            target = callback._send(event._value)
-                        except BaseException as exc:
-                            callback._exit(exc)
-                            continue
-                        try:
-                            waiting = target.callbacks
-                        except AttributeError:
-                            callback._resume(callback._not_an_event(target))
-                            continue
-                        if waiting is None:
-                            callback._resume(target)  # already processed: go on at once
-                        else:
-                            waiting.append(callback)
-                            callback._target = target
-                        if event.__class__ is timeout_type and refcount(event) == 2:
-                            # Only this loop still refers to the timeout: nobody
-                            # can observe it again, so it can be reused as new.
-                            spare.append(event)
-                        continue
-                    callback(event)
+                try:
+                    # The common case: exactly one callback. (Unpacking a list
+                    # is cheaper than len() and indexing; other cases are rare.)
+                    (callback,) = callbacks  # type: ignore[misc]
+                except ValueError:
+                    for callback in callbacks:  # type: ignore[union-attr]
+                        callback(event)
+                    if not event._ok and not event._defused:
+                        self._unhandled(event)
                     continue
-                for callback in callbacks:  # type: ignore[union-attr]
-                    callback(event)
+                if callback.__class__ is process_type and event._ok:
+                    # One process waits on a successful event: resume it inline.
+                    try:
+                        target = callback._send(event._value)
+                    except BaseException as exc:
+                        callback._exit(exc)
+                        continue
+                    try:
+                        waiting = target.callbacks
+                    except AttributeError:
+                        callback._resume(callback._not_an_event(target))
+                        continue
+                    if waiting is None:
+                        callback._resume(target)  # already processed: go on at once
+                    else:
+                        waiting.append(callback)
+                        callback._target = target
+                    if event.__class__ is timeout_type and refcount(event) == 2:
+                        # Only this loop still refers to the timeout: nobody
+                        # can observe it again, so it can be reused as new.
+                        spare.append(event)
+                    continue
+                callback(event)
                 if not event._ok and not event._defused:
                     self._unhandled(event)
         except _StopRun:
