@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import signal
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -38,7 +39,7 @@ class ExecutorError(RuntimeError):
     """An executor cannot be set up (missing extra, unreachable scheduler, ...)."""
 
 
-class Executor:
+class Executor(ABC):
     """Base class: a context manager whose :meth:`map_unordered` yields finished results."""
 
     name = "executor"
@@ -50,11 +51,12 @@ class Executor:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - by default there is nothing to release
         """Release workers (idempotent)."""
 
+    @abstractmethod
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        raise NotImplementedError
+        """``fn(item)`` for every item, yielded as they finish."""
 
     def describe(self) -> str:
         return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"

@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import sys
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Generator
 from heapq import heapify
 from typing import Any, NoReturn
@@ -223,7 +224,7 @@ def drive(body: Any, sim: Simulator | None = None) -> Gen:
 # ----------------------------------------------------------------------------- awaitables
 
 
-class SimulatedAwaitable:
+class SimulatedAwaitable(ABC):
     """Base of awaitables made without a simulator: ``as_event(sim)`` gives their event.
 
     ``await obj`` and ``yield from obj`` ask the running process for its
@@ -232,8 +233,9 @@ class SimulatedAwaitable:
 
     __slots__ = ()
 
+    @abstractmethod
     def as_event(self, sim: Simulator) -> Event:
-        raise NotImplementedError
+        """The kernel event this awaitable stands for, on ``sim``."""
 
     def __await__(self) -> Gen:
         event = yield BindRequest(self)
