@@ -30,55 +30,44 @@ Run: ``python examples/event_based/02_state_machine.py [CONFIG] [--rounds N]``.
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import netqsim
-from netqsim import Program, ProgramMeta, StateMachine
-from netqsim.config import StackNetworkConfig
-from netqsim.host.framing import send_line
-from netqsim.host.statemachine import Transition
-from netqsim.host.streams import StreamWriter
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eventkit.py, however this is run
+import eventkit as kit
+from eventkit import DONE, BaseSession, Node, Trace, load_config
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "perfect_two_nodes.yaml"
+from netqsim import StateMachine
+from netqsim.config import StackNetworkConfig
+from netqsim.host.statemachine import Transition
+
 ROUNDS = 3
 
-Trace = list[tuple[float, str, str]]
-
-# -- states ---------------------------------------------------------------------------------
+# -- states (and DONE, from eventkit) ---------------------------------------------------------
 WAIT_GREETING = "WAIT_GREETING"
 IN_ROUNDS = "IN_ROUNDS"
 WAIT_GOODBYE = "WAIT_GOODBYE"
 WAIT_HELLO = "WAIT_HELLO"
 IN_SESSION = "IN_SESSION"
-DONE = "DONE"
 
 
 @dataclass
-class Session:
+class Session(BaseSession):
     """What one node's handlers share: the writer, the clock, the trace, the round count."""
 
-    node: str
-    writer: StreamWriter
-    context: Any
-    trace: Trace
-    rounds: int
+    rounds: int = 0
     done_rounds: int = 0
-    log: list[str] = field(default_factory=list)
-
-    def send(self, text: str) -> None:
-        send_line(self.writer, text)
-        self.trace.append((self.context.now, self.node, f"-> {text}"))
 
     def on_message(self, state: str, message: str) -> None:
-        self.trace.append((self.context.now, self.node, f"<- {message:<16} (in {state})"))
+        self.log(f"<- {message:<16} (in {state})")
 
     def on_transition(self, step: Transition) -> None:
         if step.next_state != step.state:
-            self.trace.append((self.context.now, self.node, f"   now {step.next_state}"))
+            self.log(f"   now {step.next_state}")
 
 
 def first_word(message: str) -> str:
@@ -139,17 +128,16 @@ BOB_DISPATCH = {
 
 
 # -- programs ---------------------------------------------------------------------------------
-class Alice(Program):
-    def __init__(self, peer: str, trace: Trace, rounds: int = ROUNDS) -> None:
-        self.peer, self.trace, self.rounds = peer, trace, rounds
+class Alice(Node):
+    NAME = "session_client"
 
-    @property
-    def meta(self) -> ProgramMeta:
-        return ProgramMeta(name="session_client", max_qubits=1)
+    def __init__(self, peer: str, trace: Trace, rounds: int = ROUNDS) -> None:
+        super().__init__(peer, trace)
+        self.rounds = rounds
 
     async def run(self, context: Any) -> dict[str, Any]:
         reader, writer = await context.open_stream(self.peer)
-        session = Session(context.node_name, writer, context, self.trace, self.rounds)
+        session = Session(self.peer, writer, context, self.trace, self.rounds)
         session.send("hello")
         machine = StateMachine(WAIT_GREETING, ALICE_DISPATCH, final=DONE, key=first_word,
                                on_message=session.on_message,
@@ -159,17 +147,12 @@ class Alice(Program):
                 "transitions": [(t.state, t.message, t.next_state) for t in machine.history]}
 
 
-class Bob(Program):
-    def __init__(self, peer: str, trace: Trace) -> None:
-        self.peer, self.trace = peer, trace
-
-    @property
-    def meta(self) -> ProgramMeta:
-        return ProgramMeta(name="session_server", max_qubits=1)
+class Bob(Node):
+    NAME = "session_server"
 
     async def run(self, context: Any) -> dict[str, Any]:
         reader, writer = await context.accept_stream(self.peer)
-        session = Session(context.node_name, writer, context, self.trace, rounds=0)
+        session = Session(self.peer, writer, context, self.trace, rounds=0)
         machine = StateMachine(WAIT_HELLO, BOB_DISPATCH, final=DONE, key=first_word,
                                on_message=session.on_message,
                                on_transition=session.on_transition)
@@ -178,32 +161,18 @@ class Bob(Program):
                 "transitions": [(t.state, t.message, t.next_state) for t in machine.history]}
 
 
-def load_config(path: str | Path | None) -> StackNetworkConfig:
-    return StackNetworkConfig.from_file(path or DEFAULT_CONFIG)
-
-
 def run_example(config: StackNetworkConfig | None = None, rounds: int = ROUNDS,
                 seed: int = 1) -> dict[str, Any]:
-    config = config or load_config(None)
-    a, b = config.stack_names[:2]
-    trace: Trace = []
-    results = netqsim.run(config, {a: Alice(b, trace, rounds), b: Bob(a, trace)}, seed=seed)
-    return {"trace": trace, "alice": results[a][0], "bob": results[b][0]}
+    pair = kit.run_pair(config or load_config(None), partial(Alice, rounds=rounds), Bob, seed=seed)
+    return {"trace": pair.trace, "alice": pair.alice[0], "bob": pair.bob[0]}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("config", nargs="?", help="network YAML (default: perfect two nodes)")
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = kit.parser(__doc__, rounds=ROUNDS).parse_args(argv)
     outcome = run_example(load_config(args.config), args.rounds, args.seed)
-    for time, node, text in outcome["trace"]:
-        print(f"{time / 1000:10.3f} us  {node:<6} {text}")
     alice, bob = outcome["alice"], outcome["bob"]
-    print(f"result: both machines reached {alice['state']}/{bob['state']} after "
-          f"{bob['rounds']} rounds, at {alice['end'] / 1000:.3f} us")
-    return outcome
+    return kit.report(outcome, f"both machines reached {alice['state']}/{bob['state']} after "
+                      f"{bob['rounds']} rounds, at {alice['end'] / 1000:.3f} us")
 
 
 if __name__ == "__main__":

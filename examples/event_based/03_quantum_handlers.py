@@ -24,47 +24,28 @@ Run: ``python examples/event_based/03_quantum_handlers.py [CONFIG] [--runs N]``
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import netqsim
-from netqsim import Program, ProgramMeta, StateMachine
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eventkit.py, however this is run
+import eventkit as kit
+from eventkit import DONE, BaseSession, Node, load_config, run_machine
+
 from netqsim.config import StackNetworkConfig
-from netqsim.host.framing import send_line
-from netqsim.host.streams import StreamWriter
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "perfect_two_nodes.yaml"
 RUNS = 10
-
-Trace = list[tuple[float, str, str]]
 
 WAIT_ACCEPT = "WAIT_ACCEPT"
 WAIT_REQUEST = "WAIT_REQUEST"
-DONE = "DONE"
 REQUEST = "generate randomness?"
 
 
 @dataclass
-class Session:
-    peer: str
-    writer: StreamWriter
-    context: Any
-    trace: Trace | None  # None: do not record (runs after the first)
+class Session(BaseSession):
     bit: int | None = None
-
-    def log(self, text: str) -> None:
-        if self.trace is not None:
-            self.trace.append((self.context.now, self.context.node_name, text))
-
-    def send(self, text: str) -> None:
-        send_line(self.writer, text)
-        self.log(f"-> {text}")
-
-    def on_message(self, state: str, message: str) -> None:
-        self.log(f"<- {message} (in {state})")
 
 
 async def alice_on_yes(session: Session, message: str) -> str:
@@ -94,74 +75,37 @@ ALICE_DISPATCH = {(WAIT_ACCEPT, "yes"): alice_on_yes}
 BOB_DISPATCH = {(WAIT_REQUEST, REQUEST): bob_on_request}
 
 
-class Alice(Program):
-    def __init__(self, peer: str, trace: Trace) -> None:
-        self.peer, self.trace, self.runs = peer, trace, 0
-
-    @property
-    def meta(self) -> ProgramMeta:
-        return ProgramMeta(name="randomness_client", epr_sockets=[self.peer], max_qubits=1)
+class Alice(Node):
+    NAME, EPR = "randomness_client", True
 
     async def run(self, context: Any) -> dict[str, Any]:
-        reader, writer = await context.open_stream(self.peer)
-        session = Session(self.peer, writer, context, self.trace if self.runs == 0 else None)
-        self.runs += 1
-        session.send(REQUEST)
-        machine = StateMachine(WAIT_ACCEPT, ALICE_DISPATCH, final=DONE,
-                               on_message=session.on_message)
-        await machine.run(reader, session)
-        writer.close()
+        session, _ = await run_machine(self, context, Session, WAIT_ACCEPT, ALICE_DISPATCH,
+                                       opening=REQUEST)
         return {"bit": session.bit, "end": context.now}
 
 
-class Bob(Program):
-    def __init__(self, peer: str, trace: Trace) -> None:
-        self.peer, self.trace, self.runs = peer, trace, 0
-
-    @property
-    def meta(self) -> ProgramMeta:
-        return ProgramMeta(name="randomness_server", epr_sockets=[self.peer], max_qubits=1)
+class Bob(Node):
+    NAME, EPR = "randomness_server", True
 
     async def run(self, context: Any) -> dict[str, Any]:
-        reader, writer = await context.accept_stream(self.peer)
-        session = Session(self.peer, writer, context, self.trace if self.runs == 0 else None)
-        self.runs += 1
-        machine = StateMachine(WAIT_REQUEST, BOB_DISPATCH, final=DONE,
-                               on_message=session.on_message)
-        await machine.run(reader, session)
-        writer.close()
+        session, _ = await run_machine(self, context, Session, WAIT_REQUEST, BOB_DISPATCH)
         return {"bit": session.bit, "end": context.now}
-
-
-def load_config(path: str | Path | None) -> StackNetworkConfig:
-    return StackNetworkConfig.from_file(path or DEFAULT_CONFIG)
 
 
 def run_example(config: StackNetworkConfig | None = None, runs: int = RUNS,
                 seed: int = 1) -> dict[str, Any]:
-    config = config or load_config(None)
-    a, b = config.stack_names[:2]
-    trace: Trace = []
-    results = netqsim.run(config, {a: Alice(b, trace), b: Bob(a, trace)}, num_times=runs,
-                          seed=seed)
-    pairs = [(ra["bit"], rb["bit"]) for ra, rb in zip(results[a], results[b], strict=True)]
-    return {"trace": trace, "pairs": pairs, "agree": sum(x == y for x, y in pairs)}
+    pair = kit.run_pair(config or load_config(None), Alice, Bob, runs=runs, seed=seed)
+    pairs = [(ra["bit"], rb["bit"]) for ra, rb in zip(pair.alice, pair.bob, strict=True)]
+    return {"trace": pair.trace, "pairs": pairs, "agree": sum(x == y for x, y in pairs)}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("config", nargs="?", help="network YAML (default: perfect two nodes)")
-    parser.add_argument("--runs", type=int, default=RUNS)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = kit.parser(__doc__, runs=RUNS).parse_args(argv)
     outcome = run_example(load_config(args.config), args.runs, args.seed)
-    for time, node, text in outcome["trace"]:
-        print(f"{time / 1000:10.3f} us  {node:<6} {text}")
     pairs = outcome["pairs"]
     bits = "".join(str(x) for x, _ in pairs[:40]) + ("..." if len(pairs) > 40 else "")
-    print(f"result: the bits agree in {outcome['agree']}/{len(pairs)} runs "
-          f"(Alice's bits: {bits})")
-    return outcome
+    return kit.report(outcome, f"the bits agree in {outcome['agree']}/{len(pairs)} runs "
+                      f"(Alice's bits: {bits})")
 
 
 if __name__ == "__main__":

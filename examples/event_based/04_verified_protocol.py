@@ -37,52 +37,31 @@ its own link, unless ``--fidelity`` is given.
 
 from __future__ import annotations
 
-import argparse
-import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import netqsim
-from netqsim import Program, ProgramMeta, StateMachine
-from netqsim.config import DepolariseLinkConfig, LinkConfig, StackNetworkConfig
-from netqsim.host.framing import send_line
-from netqsim.host.streams import StreamWriter
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eventkit.py, however this is run
+import eventkit as kit
+from eventkit import DONE, BaseSession, Node, run_machine
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "perfect_two_nodes.yaml"
+from netqsim.config import StackNetworkConfig
+
 FIDELITY = 0.9
 RUNS = 1000
-
-Trace = list[tuple[float, str, str]]
 
 WAIT_ACCEPT = "WAIT_ACCEPT"
 WAIT_VERDICT = "WAIT_VERDICT"
 WAIT_REQUEST = "WAIT_REQUEST"
 WAIT_BIT = "WAIT_BIT"
-DONE = "DONE"
 REQUEST = "generate randomness?"
 
-
 @dataclass
-class Session:
-    peer: str
-    writer: StreamWriter
-    context: Any
-    trace: Trace | None
+class Session(BaseSession):
     bit: int | None = None
     verdict: str | None = None
-
-    def log(self, text: str) -> None:
-        if self.trace is not None:
-            self.trace.append((self.context.now, self.context.node_name, text))
-
-    def send(self, text: str) -> None:
-        send_line(self.writer, text)
-        self.log(f"-> {text}")
-
-    def on_message(self, state: str, message: str) -> None:
-        self.log(f"<- {message} (in {state})")
 
 
 async def measure_pair(session: Session, role: str) -> int:
@@ -140,105 +119,54 @@ def kind(message: str) -> str:
     return head if last.isdigit() else message
 
 
-class Alice(Program):
-    def __init__(self, peer: str, trace: Trace) -> None:
-        self.peer, self.trace, self.runs = peer, trace, 0
-
-    @property
-    def meta(self) -> ProgramMeta:
-        return ProgramMeta(name="verified_client", epr_sockets=[self.peer], max_qubits=1)
+class Alice(Node):
+    NAME, EPR = "verified_client", True
 
     async def run(self, context: Any) -> dict[str, Any]:
-        reader, writer = await context.open_stream(self.peer)
-        session = Session(self.peer, writer, context, self.trace if self.runs == 0 else None)
-        self.runs += 1
-        session.send(REQUEST)
-        machine = StateMachine(WAIT_ACCEPT, ALICE_DISPATCH, final=DONE,
-                               on_message=session.on_message)
-        await machine.run(reader, session)
-        writer.close()
+        session, _ = await run_machine(self, context, Session, WAIT_ACCEPT, ALICE_DISPATCH,
+                                       opening=REQUEST)
         return {"bit": session.bit, "verdict": session.verdict}
 
 
-class Bob(Program):
-    def __init__(self, peer: str, trace: Trace) -> None:
-        self.peer, self.trace, self.runs = peer, trace, 0
-
-    @property
-    def meta(self) -> ProgramMeta:
-        return ProgramMeta(name="verified_server", epr_sockets=[self.peer], max_qubits=1)
+class Bob(Node):
+    NAME, EPR = "verified_server", True
 
     async def run(self, context: Any) -> dict[str, Any]:
-        reader, writer = await context.accept_stream(self.peer)
-        session = Session(self.peer, writer, context, self.trace if self.runs == 0 else None)
-        self.runs += 1
-        machine = StateMachine(WAIT_REQUEST, BOB_DISPATCH, final=DONE, key=kind,
-                               on_message=session.on_message)
-        await machine.run(reader, session)
-        writer.close()
+        session, _ = await run_machine(self, context, Session, WAIT_REQUEST, BOB_DISPATCH,
+                                       key=kind)
         return {"bit": session.bit, "verdict": session.verdict}
 
 
 def load_config(path: str | Path | None, fidelity: float | None) -> StackNetworkConfig:
     """CONFIG (or the perfect two-node network), with a depolarising link of ``fidelity``."""
-    config = StackNetworkConfig.from_file(path or DEFAULT_CONFIG)
-    if fidelity is None and path is None:
-        fidelity = FIDELITY
-    if fidelity is not None:
-        link = config.links[0]
-        config.links[0] = LinkConfig(
-            stack1=link.stack1, stack2=link.stack2, typ="depolarise",
-            cfg=DepolariseLinkConfig(fidelity=fidelity, prob_success=1.0, t_cycle=1000.0),
-        )
-    return config
+    return kit.load_config(path, fidelity, default_fidelity=FIDELITY)
 
 
 def expected_mismatch(config: StackNetworkConfig) -> float | None:
     """2/3 (1 - F) for a depolarise link, 0 for a perfect one, None for other links."""
-    link = config.links[0]
-    if link.typ == "perfect":
-        return 0.0
-    if link.typ == "depolarise":
-        return 2.0 / 3.0 * (1.0 - link.cfg.fidelity)
-    return None
+    return kit.closed_form(config, lambda fidelity: 2.0 / 3.0 * (1.0 - fidelity))
 
 
 def run_example(config: StackNetworkConfig | None = None, runs: int = RUNS,
                 seed: int = 1) -> dict[str, Any]:
     config = config or load_config(None, FIDELITY)
-    a, b = config.stack_names[:2]
-    trace: Trace = []
-    results = netqsim.run(config, {a: Alice(b, trace), b: Bob(a, trace)}, num_times=runs,
-                          seed=seed)
+    pair = kit.run_pair(config, Alice, Bob, runs=runs, seed=seed)
     mismatches = 0
-    for ra, rb in zip(results[a], results[b], strict=True):
+    for ra, rb in zip(pair.alice, pair.bob, strict=True):
         assert ra["verdict"] == rb["verdict"]  # both sides agree on the verdict
         mismatches += ra["verdict"] == "mismatch"
         assert (ra["bit"] != rb["bit"]) == (ra["verdict"] == "mismatch")
-    rate = mismatches / runs
-    return {"trace": trace, "runs": runs, "mismatches": mismatches, "rate": rate,
-            "sigma": math.sqrt(max(rate * (1 - rate), 1e-12) / runs),
-            "expected": expected_mismatch(config)}
+    rate, sigma = kit.binomial(mismatches, runs)
+    return {"trace": pair.trace, "runs": runs, "mismatches": mismatches, "rate": rate,
+            "sigma": sigma, "expected": expected_mismatch(config)}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("config", nargs="?", help="network YAML (default: perfect two nodes "
-                        "with a depolarising link)")
-    parser.add_argument("--fidelity", type=float, default=None,
-                        help=f"use a depolarising link of this fidelity (default {FIDELITY} "
-                        "without CONFIG)")
-    parser.add_argument("--runs", type=int, default=RUNS)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = kit.parser(__doc__, fidelity=FIDELITY, runs=RUNS).parse_args(argv)
     outcome = run_example(load_config(args.config, args.fidelity), args.runs, args.seed)
-    for time, node, text in outcome["trace"]:
-        print(f"{time / 1000:10.3f} us  {node:<6} {text}")
-    expected = outcome["expected"]
-    closed = "n/a for this link type" if expected is None else f"{expected:.4f}"
-    print(f"result: mismatch rate {outcome['rate']:.4f} +- {outcome['sigma']:.4f} over "
-          f"{outcome['runs']} runs (Z basis); closed form 2/3 (1 - F) = {closed}")
-    return outcome
+    return kit.report(outcome, f"mismatch rate {outcome['rate']:.4f} +- {outcome['sigma']:.4f} "
+                      f"over {outcome['runs']} runs (Z basis); closed form 2/3 (1 - F) = "
+                      f"{kit.shown(outcome['expected'])}")
 
 
 if __name__ == "__main__":
