@@ -8,7 +8,7 @@ generator that flushes with ``yield from``. Most use ``max_qubits=2``;
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,9 +17,7 @@ from netqasm.sdk.qubit import Qubit, QubitMeasureBasis
 from netqsim import Program, ProgramMeta
 from netqsim.config import GenericQDeviceConfig
 from netqsim.hardware.processor import joint_state
-from netqsim.kernel import Simulator
 from netqsim.quantum import bell_state, fidelity
-from netqsim.runtime.network import Network
 
 #: Single-qubit observables a program can measure: Pauli X/Y/Z and the CHSH
 #: observables (Z + X)/sqrt2 and (Z - X)/sqrt2.
@@ -156,12 +154,10 @@ def assert_binomial_rate(hits: int, n: int, p: float, what: str) -> None:
 class ProbePair(Program):
     """Keep one pair; the receiver reads the pair's joint state, then tells the creator.
 
-    The test gives the network with :func:`simulate`; the receiver records the
-    fidelity of the (corrected) pair to Phi+ and the full density matrix,
-    ``wait_ns`` after delivery.
+    The receiver reaches the simulated network through its connection and
+    records the fidelity of the (corrected) pair to Phi+ and the full density
+    matrix, ``wait_ns`` after delivery.
     """
-
-    network: Network | None = None
 
     def __init__(self, peer: str, role: str, wait_ns: float = 0.0) -> None:
         self.peer, self.role, self.wait_ns = peer, role, wait_ns
@@ -183,34 +179,14 @@ class ProbePair(Program):
         yield from conn.flush()
         if self.wait_ns:
             yield context.sim.timeout(self.wait_ns)
-        assert self.network is not None, "run ProbePair through tests.epr.programs.simulate"
-        here = self.network.node(context.node_name).processor
-        there = self.network.node(self.peer).processor
+        network = conn.network
+        here = network.node(context.node_name).processor
+        there = network.node(self.peer).processor
         (own,) = here.used_positions
         (theirs,) = there.used_positions
         rho = joint_state([(there, theirs), (here, own)])  # creator's qubit first
         socket.send("done")
         return {"fidelity": fidelity(rho, bell_state(0)), "rho": rho}
-
-
-def simulate(
-    config: Any, programs: Mapping[str, Program], num_times: int = 1, seed: int = 0
-) -> tuple[dict[str, list[dict]], Network]:
-    """Like ``netqsim.run`` (shared mode), but returns the Network too.
-
-    Programs with a ``network`` attribute get the network before they run.
-    """
-    sim = Simulator(seed=seed)
-    network = Network(config, sim, programs={n: [p] for n, p in programs.items()})
-    results: dict[str, list[dict]] = {}
-    for node, program in programs.items():
-        if hasattr(program, "network"):
-            program.network = network
-        results[node] = []
-        sim.process(network.node(node).host.run_program(program, num_times, results[node]),
-                    name=f"{node}/{program.meta.name}")
-    sim.run()
-    return results, network
 
 
 # --------------------------------------------------------------------- multi-node programs

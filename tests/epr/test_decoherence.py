@@ -14,7 +14,6 @@ from tests.epr.programs import (
     assert_binomial_rate,
     device,
     paired,
-    simulate,
 )
 
 import netqsim
@@ -56,7 +55,7 @@ def test_z_agreement_is_unaffected_by_dephasing():
 @pytest.mark.parametrize("wait", [0.0, 0.3 * T2, T2])
 def test_fidelity_of_a_pair_stored_on_both_sides(wait):
     config = two_nodes(qdevice=device(T2=T2), link=PerfectLinkConfig(state_delay=1000))
-    results, _ = simulate(
+    results = netqsim.run(
         config,
         {"Alice": ProbePair("Bob", "create"), "Bob": ProbePair("Alice", "recv", wait_ns=wait)},
         num_times=3, seed=33,

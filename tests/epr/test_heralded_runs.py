@@ -18,7 +18,6 @@ from tests.epr.programs import (
     device,
     keep_pair,
     paired,
-    simulate,
 )
 
 import netqsim
@@ -43,7 +42,7 @@ def config(model, length, num_qubits=2):
 @pytest.mark.parametrize("model", sorted(MODELS))
 def test_delivered_state_has_the_closed_form_fidelity(model, length):
     expected = build_link_model(MODELS[model](length)).fidelity()
-    results, _ = simulate(
+    results = netqsim.run(
         config(model, length),
         {"Alice": ProbePair("Bob", "create"), "Bob": ProbePair("Alice", "recv")},
         num_times=6, seed=21,

@@ -11,7 +11,6 @@ from tests.epr.programs import (
     device,
     keep_pair,
     paired,
-    simulate,
 )
 
 import netqsim
@@ -47,7 +46,7 @@ def test_outcomes_are_unbiased():
 
 
 def test_delivered_state_is_phi_plus():
-    results, _ = simulate(
+    results = netqsim.run(
         perfect(), {"Alice": ProbePair("Bob", "create"), "Bob": ProbePair("Alice", "recv")},
         num_times=5, seed=3,
     )

@@ -180,3 +180,34 @@ def test_timeouts_that_user_code_still_holds_are_never_reused():
     assert [event.value for event in kept] == [0, 1, 2, 3, 4]
     assert all(event.processed for event in kept) and len({id(e) for e in kept}) == 5
     assert p.value == "new" and sim.now == 12
+
+
+def test_unschedule_takes_a_timer_out_of_the_queue():
+    sim = Simulator(seed=0)
+    fired = []
+    keep, drop = sim.timeout(5, "keep"), sim.timeout(50, "drop")
+    for event in (keep, drop):
+        event.callbacks.append(lambda ev: fired.append(ev.value))
+    assert sim.unschedule(drop) is True
+    sim.run()
+    assert fired == ["keep"] and sim.now == 5  # the dropped timer does not move the clock
+    assert sim.unschedule(keep) is False  # already fired: nothing to take out
+
+
+def test_channel_take_arrived_returns_what_has_arrived_in_order():
+    from netqsim.kernel import Channel
+
+    sim = Simulator(seed=0)
+    link = Channel(sim, delay=10)
+    got = []
+
+    def reader():
+        first = yield link.recv()
+        got.append([first, *link.take_arrived()])
+
+    for chunk in ("a", "b", "c"):
+        link.send(chunk)
+    sim.process(reader())
+    link.send("late", delay=20)
+    sim.run()
+    assert got == [["a", "b", "c"]] and link.in_transit == 1

@@ -26,22 +26,30 @@ def run_local(qdevice, body, n=N, seed=1, max_qubits=2):
                        num_times=n, seed=seed)["Alice"]
 
 
+def stored_qubit(prepare, wait, before_measure=None):
+    """A program body: prepare a qubit, keep it ``wait`` ns, read its state, measure it."""
+
+    def body(context):
+        q = Qubit(context.connection)
+        prepare(q)
+        yield from context.connection.flush()
+        yield context.sim.timeout(wait)
+        rho = get_qubit_state(q)
+        if before_measure is not None:
+            before_measure(q)
+        m = q.measure()
+        yield from context.connection.flush()
+        return {"m": int(m), "rho": rho}
+
+    return body
+
+
 @pytest.mark.parametrize("wait", [3e5, 1e6])
 def test_plus_state_dephases_with_t2(wait):
     # |+> kept for t under T2 (T1 off): coherence e^{-t/T2}/2, P(-) = (1 - e^{-t/T2}) / 2.
     t2 = 1e6
 
-    def body(context):
-        q = Qubit(context.connection)
-        q.H()
-        yield from context.connection.flush()
-        yield context.sim.timeout(wait)
-        rho = get_qubit_state(q)
-        q.H()
-        m = q.measure()
-        yield from context.connection.flush()
-        return {"m": int(m), "rho": rho}
-
+    body = stored_qubit(prepare=lambda q: q.H(), wait=wait, before_measure=lambda q: q.H())
     rows = run_local(device(T2=t2), body, seed=2)
     coherence = math.exp(-wait / t2)
     assert np.allclose(rows[0]["rho"], [[0.5, coherence / 2], [coherence / 2, 0.5]])
@@ -54,16 +62,7 @@ def test_excited_state_relaxes_with_t1(wait):
     # |1> kept for t under T1 (T2 off): P(1) = e^{-t/T1}.
     t1 = 1e6
 
-    def body(context):
-        q = Qubit(context.connection)
-        q.X()
-        yield from context.connection.flush()
-        yield context.sim.timeout(wait)
-        rho = get_qubit_state(q)
-        m = q.measure()
-        yield from context.connection.flush()
-        return {"m": int(m), "rho": rho}
-
+    body = stored_qubit(prepare=lambda q: q.X(), wait=wait)
     rows = run_local(device(T1=t1), body, seed=3)
     p1 = math.exp(-wait / t1)
     assert np.allclose(rows[0]["rho"], np.diag([1 - p1, p1]))

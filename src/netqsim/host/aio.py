@@ -42,7 +42,6 @@ import inspect
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Generator
-from heapq import heapify
 from typing import Any, NoReturn
 
 from netqsim.kernel import AllOf, Event, Interrupt, Process, Receive, Simulator
@@ -216,7 +215,7 @@ def drive(body: Any, sim: Simulator | None = None) -> Gen:
             if _is_cancel(exc):
                 error = asyncio.CancelledError(str(CANCEL))
                 if target is timer and sim is not None and not target.callbacks:
-                    _unschedule(sim, target)  # nobody else can wait on this sleep
+                    sim.unschedule(target)  # nobody else can wait on this sleep
         if target is timer:
             timer = None
 
@@ -347,18 +346,6 @@ def _cancel(event: Event) -> Gen:
         event.channel.cancel(event)
 
 
-def _unschedule(sim: Simulator, event: Event) -> None:
-    """Take a timer that is no longer needed out of the queue (keeps the end time honest)."""
-    heap = sim._heap
-    for index, entry in enumerate(heap):
-        if entry[2] is event:
-            heap[index] = heap[-1]
-            heap.pop()
-            heapify(heap)
-            event.callbacks = []
-            return
-
-
 class WithTimeout(SimulatedAwaitable):
     """``netqsim.timeout(awaitable, ns)``."""
 
@@ -389,12 +376,12 @@ class WithTimeout(SimulatedAwaitable):
             if not _is_cancel(exc):
                 raise
             race._defused = True  # it fails once ``inner`` is cancelled; nobody waits on it
-            _unschedule(sim, timer)
+            sim.unschedule(timer)
             yield from _cancel(inner)
             raise asyncio.CancelledError(str(CANCEL)) from None
         # (a failure of ``inner`` was raised at the yield above)
         if _finished(inner):
-            _unschedule(sim, timer)
+            sim.unschedule(timer)
             if not inner._ok:
                 raise inner._value
             return inner._value

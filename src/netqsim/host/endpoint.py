@@ -56,23 +56,24 @@ class HostEndpoint:
         what: str = "message",
     ) -> Event:
         """Send ``message`` (serialized); the event fires with the complete reply."""
-        msg_id = self._sent
-        self._sent += 1
-        done = self._sim.event(f"{self._node} controller's reply to {what} (message {msg_id})")
-        self._pending[msg_id] = (done, memory, app_id, what)
-        self._to_controller.send(bytes(message))
-        return done
+        return self.send_raw(bytes(message), memory, app_id, what)
 
     def completed(self) -> Event:
         """An event that has already succeeded (a flush with nothing to send)."""
         return self._sim.event("empty flush").succeed()
 
-    def send_raw(self, raw: bytes, what: str = "raw bytes") -> Event:
-        """Send bytes as they are (for tests of malformed input)."""
+    def send_raw(
+        self,
+        raw: bytes,
+        memory: SharedMemory | None = None,
+        app_id: int | None = None,
+        what: str = "raw bytes",
+    ) -> Event:
+        """Send bytes as they are (also malformed ones, for tests); as :meth:`send`."""
         msg_id = self._sent
         self._sent += 1
         done = self._sim.event(f"{self._node} controller's reply to {what} (message {msg_id})")
-        self._pending[msg_id] = (done, None, None, what)
+        self._pending[msg_id] = (done, memory, app_id, what)
         self._to_controller.send(bytes(raw))
         return done
 

@@ -181,13 +181,11 @@ class StreamReader:
         finally:
             self._waiting = None
         self._take(chunk)
-        # Everything else that has arrived by now (at this very instant too) joins it.
-        waiting = self._inbox._messages
-        now = self.sim.now
-        while waiting and not self._eof and (
-            waiting[0].callbacks is None or waiting[0].arrival <= now  # type: ignore[attr-defined]
-        ):
-            self._take(waiting.popleft()._value)
+        # Everything else that has arrived by now (at this very instant too)
+        # joins it; nothing follows an EOF.
+        if not self._eof:
+            for later in self._inbox.take_arrived():
+                self._take(later)
 
     def _take(self, chunk: Any) -> None:
         if chunk is EOF:

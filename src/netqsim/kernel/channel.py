@@ -117,6 +117,19 @@ class Channel:
             self.sim._schedule(returned, receiver.arrival - self.sim._now)
         self._messages.appendleft(returned)
 
+    def take_arrived(self) -> list[Any]:
+        """Remove and return, in order, the messages that have arrived by now.
+
+        For readers that gather everything available at once (a stream read
+        merges the chunks that arrived at the same instant).
+        """
+        taken = []
+        now = self.sim.now
+        messages = self._messages
+        while messages and (messages[0].callbacks is None or messages[0].arrival <= now):  # type: ignore[attr-defined]
+            taken.append(messages.popleft()._value)
+        return taken
+
     @property
     def in_transit(self) -> int:
         """How many sent messages have not been received yet."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Iterable
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -171,6 +171,24 @@ class Simulator:
         if not delay >= 0:
             raise ValueError(f"delay must be a non-negative number of ns, got {delay!r}")
         self._schedule(event, delay)
+
+    def unschedule(self, event: Event) -> bool:
+        """Take a scheduled, not yet processed event out of the queue.
+
+        For timers nobody needs any more (a race that was already decided), so
+        that they neither fire nor move the clock at the end of a run. Returns
+        False if the event is not in the queue (e.g. it has fired already).
+        Costs a pass over the queue.
+        """
+        heap = self._heap
+        for index, entry in enumerate(heap):
+            if entry[2] is event:
+                heap[index] = heap[-1]
+                heap.pop()
+                heapify(heap)
+                event.callbacks = []
+                return True
+        return False
 
     # -- running ---------------------------------------------------------------
     def peek(self) -> float:

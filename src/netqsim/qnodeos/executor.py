@@ -186,11 +186,14 @@ class NodeExecutor(Executor):
     # -- running subroutines ------------------------------------------------------
     def _execute_commands(self, subroutine_id: int, commands: list[NetQASMInstruction]) -> Gen:
         counters = self._program_counters
+        # Without a processing time (the default) instructions run directly,
+        # saving a generator layer per instruction.
+        execute = self._execute_timed if self._instr_proc_time else self._execute_command
         while counters[subroutine_id] < len(commands):
             pc = counters[subroutine_id]
             command = commands[pc]
             try:
-                yield from self._execute_command(subroutine_id, command)
+                yield from execute(subroutine_id, command)
             except InstructionError:
                 raise
             except Exception as exc:
@@ -200,10 +203,10 @@ class NodeExecutor(Executor):
                     self.name, app_id, self._sim.now, f"instruction {pc} '{command}'", exc
                 ) from exc
 
-    def _execute_command(self, subroutine_id: int, command: NetQASMInstruction) -> Gen:
-        if self._instr_proc_time:
-            yield self._sim.timeout(self._instr_proc_time)
-        yield from super()._execute_command(subroutine_id, command)
+    def _execute_timed(self, subroutine_id: int, command: NetQASMInstruction) -> Gen:
+        """One instruction after its classical processing time."""
+        yield self._sim.timeout(self._instr_proc_time)
+        yield from self._execute_command(subroutine_id, command)
 
     def _get_instruction_handlers(self) -> dict[str, Callable[..., Any]]:
         handlers = super()._get_instruction_handlers()
@@ -343,20 +346,20 @@ class NodeExecutor(Executor):
             )
 
     # -- entanglement without a network stack ------------------------------------------
-    def _do_create_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
+    def _require_network_stack(self, remote_node_id: int) -> None:
         if self.network_stack is None:
             raise UnsupportedInstruction(
                 f"node {self.name!r} has no entanglement link to node id {remote_node_id}"
             )
+
+    def _do_create_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
+        self._require_network_stack(remote_node_id)
         return super()._do_create_epr(
             subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs
         )
 
     def _do_recv_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
-        if self.network_stack is None:
-            raise UnsupportedInstruction(
-                f"node {self.name!r} has no entanglement link to node id {remote_node_id}"
-            )
+        self._require_network_stack(remote_node_id)
         super()._do_recv_epr(subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs)
         purpose_id = self._get_purpose_id(remote_node_id, kwargs["epr_socket_id"])
         # netqasm does not tell the network stack about receives; ours must
