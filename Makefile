@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install only when the project metadata changes (idempotent).
-$(STAMP): pyproject.toml | $(PY)
+# Re-install only when the project metadata or the compiled queue changes (idempotent).
+$(STAMP): pyproject.toml setup.py src/netqsim/kernel/_cqueue.c | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $(STAMP)
@@ -32,4 +32,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info src/netqsim/kernel/*.so

@@ -7,7 +7,10 @@ Workloads (each measured best-of-3 in this one process):
   delayed channels (SimPy: two ``Store`` objects; bare: a heap of deliveries).
 
 Figures are events (timeouts or delivered messages) per second of wall time.
-Run: ``.venv/bin/python benchmarks/kernel.py [--events N]``.
+netqsim runs twice: with the event queue in use (the compiled one when the
+install built it) and with the pure-Python queue that installs without a C
+compiler get. Ratios are the first against SimPy.
+Run: ``.venv/bin/python benchmarks/kernel.py [--events N] [--repeats R]``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from collections.abc import Callable
 
 import simpy
 
+import netqsim.kernel.simulator
 from netqsim.kernel import Channel, Simulator
+from netqsim.kernel.queue import COMPILED, PyEventQueue
 
 PROCESSES = 100
 
@@ -129,6 +134,20 @@ def bare_pingpong(n: int) -> float:
     return time.perf_counter() - start
 
 
+def with_python_queue(fn: Callable[[int], float]) -> Callable[[int], float]:
+    """``fn`` run on simulators that use the pure-Python event queue."""
+
+    def run(n: int) -> float:
+        in_use = netqsim.kernel.simulator.EventQueue
+        netqsim.kernel.simulator.EventQueue = PyEventQueue
+        try:
+            return fn(n)
+        finally:
+            netqsim.kernel.simulator.EventQueue = in_use
+
+    return run
+
+
 def best_rate(fn: Callable[[int], float], n: int, repeats: int) -> float:
     return n / min(fn(n) for _ in range(repeats))
 
@@ -140,19 +159,21 @@ def main() -> None:
     args = parser.parse_args()
     n, r = args.events, args.repeats
     rows = []
-    for workload, fns in (
-        ("timeouts", (netqsim_timeouts, simpy_timeouts, bare_timeouts)),
-        ("ping-pong", (netqsim_pingpong, simpy_pingpong, bare_pingpong)),
+    for workload, ours_fn, simpy_fn, bare_fn in (
+        ("timeouts", netqsim_timeouts, simpy_timeouts, bare_timeouts),
+        ("ping-pong", netqsim_pingpong, simpy_pingpong, bare_pingpong),
     ):
-        ours, simpy_rate, bare = (best_rate(fn, n, r) for fn in fns)
-        rows.append((workload, ours, simpy_rate, bare))
-    print(f"kernel benchmark: {n:,} events per workload, best of {r}")
-    print(f"{'workload':<10} {'netqsim':>12} {'simpy':>12} {'bare heapq':>12} "
-          f"{'vs simpy':>9} {'of bare':>8}")
-    for workload, ours, simpy_rate, bare in rows:
+        fns = (ours_fn, with_python_queue(ours_fn), simpy_fn, bare_fn)
+        rows.append((workload, *(best_rate(fn, n, r) for fn in fns)))
+    queue = "compiled (netqsim.kernel._cqueue)" if COMPILED else "pure Python (no C build)"
+    print(f"kernel benchmark: {n:,} events per workload, best of {r}; event queue: {queue}")
+    print(f"{'workload':<10} {'netqsim':>12} {'py queue':>12} {'simpy':>12} {'bare heapq':>12} "
+          f"{'vs simpy':>9} {'py vs simpy':>12} {'of bare':>8}")
+    for workload, ours, ours_py, simpy_rate, bare in rows:
         print(
-            f"{workload:<10} {ours / 1e6:>9.2f} M/s {simpy_rate / 1e6:>9.2f} M/s "
-            f"{bare / 1e6:>9.2f} M/s {ours / simpy_rate:>8.2f}x {ours / bare:>7.0%}"
+            f"{workload:<10} {ours / 1e6:>8.2f} M/s {ours_py / 1e6:>8.2f} M/s "
+            f"{simpy_rate / 1e6:>8.2f} M/s {bare / 1e6:>8.2f} M/s {ours / simpy_rate:>8.2f}x "
+            f"{ours_py / simpy_rate:>11.2f}x {ours / bare:>7.0%}"
         )
 
 

@@ -7,6 +7,7 @@ import pytest
 import netqsim.kernel.channel
 import netqsim.kernel.events
 import netqsim.kernel.lock
+import netqsim.kernel.queue
 import netqsim.kernel.simulator
 import netqsim.network.classical
 
@@ -14,7 +15,7 @@ import netqsim.network.classical
 @pytest.mark.parametrize(
     "module",
     [netqsim.kernel.events, netqsim.kernel.simulator, netqsim.kernel.channel,
-     netqsim.kernel.lock,
+     netqsim.kernel.lock, netqsim.kernel.queue,
      netqsim.network.classical],
 )
 def test_docstring_examples(module):

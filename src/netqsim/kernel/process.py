@@ -87,14 +87,18 @@ class Process(Event):
         return self._value is PENDING
 
     @property
+    def running(self) -> bool:
+        """True while the body's own code executes (it is not waiting on an event)."""
+        body = self._body
+        return bool(getattr(body, "gi_running", False) or getattr(body, "cr_running", False))
+
+    @property
     def target(self) -> Event | None:
         """The event the process currently waits on (``None`` once finished)."""
         return self._target
 
     def _resume(self, event: Event) -> None:
         """Continue the body with the outcome of ``event`` (a processed event)."""
-        sim = self.sim
-        sim._active = self
         send = self._send
         while True:
             try:
@@ -116,7 +120,6 @@ class Process(Event):
                 self._target = event
                 break
             # Already processed: continue at once with its outcome.
-        sim._active = None
 
     # The process itself is the callback it registers on events (one object
     # for its whole life, and the run loop recognises it to resume inline).
@@ -178,7 +181,7 @@ class Process(Event):
         """
         if self._value is not PENDING:
             raise RuntimeError(f"process {self.name!r} has finished and cannot be interrupted")
-        if self.sim._active is self:
+        if self.running:
             raise RuntimeError(f"process {self.name!r} cannot interrupt itself")
         signal = Event(self.sim, "interrupt")
         signal._ok = False
@@ -203,6 +206,8 @@ class Process(Event):
 
     def __repr__(self) -> str:
         if self._value is PENDING:
+            if self.running:
+                return f"<Process {self.name!r} running>"
             waiting = describe(self._target) if self._target is not None else "nothing"
             return f"<Process {self.name!r} waiting on {waiting}>"
         return f"<Process {self.name!r} {'finished' if self._ok else 'failed'}>"

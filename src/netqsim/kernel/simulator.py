@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Iterable
-from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from netqsim.kernel.errors import DeadlockError, ProcessError, SimulationError, describe
 from netqsim.kernel.events import PENDING, AllOf, AnyOf, Event, Timeout
 from netqsim.kernel.process import Process, ProcessBody
+from netqsim.kernel.queue import EventQueue
 
 _new = object.__new__
 # CPython's reference count; elsewhere (no getrefcount) timeouts are never reused.
@@ -32,7 +32,8 @@ class Simulator:
 
     Events scheduled for the same time are processed in the order they were
     scheduled (first in, first out); interrupts and :meth:`stop` go before
-    everything else scheduled for that time. The order therefore depends only
+    everything else scheduled for that time, in the order they were made
+    (see :mod:`netqsim.kernel.queue`). The order therefore depends only
     on the program, never on object ids or the wall clock.
 
     Randomness comes from one seed: :attr:`rng` is the simulation's root
@@ -58,26 +59,22 @@ class Simulator:
 
     __slots__ = (
         "__weakref__",
-        "_active",
-        "_eid",
-        "_heap",
         "_now",
         "_processes",
+        "_push",
+        "_queue",
         "_spare",
         "_stall_reporters",
         "_stream_names",
-        "_urgent",
         "rng",
         "seed",
     )
 
     def __init__(self, seed: int | None = None) -> None:
         self._now = 0.0
-        self._heap: list[tuple[float, int, Event]] = []
-        self._eid = 0  # tie-breaker: scheduling order
-        self._urgent = 0  # negative tie-breakers for urgent events
+        self._queue = EventQueue()
+        self._push = self._queue.push  # bound once: the hottest call of all
         self._processes: dict[Process, None] = {}  # alive processes, in creation order
-        self._active: Process | None = None
         self._stream_names: set[str] = set()
         self._stall_reporters: list[Callable[[], list[str]]] = []
         # Processed timeouts that nothing refers to any more, ready for reuse.
@@ -99,8 +96,16 @@ class Simulator:
 
     @property
     def active_process(self) -> Process | None:
-        """The process whose code is running right now, if any."""
-        return self._active
+        """The process whose code is running right now, if any.
+
+        At most one process body runs at a time; this finds it by asking each
+        alive process's generator or coroutine whether it is running (so the
+        run loop does no bookkeeping for it). Costs a pass over the processes.
+        """
+        for proc in self._processes:
+            if proc.running:
+                return proc
+        return None
 
     def rng_stream(self, name: str) -> np.random.Generator:
         """An independent random generator for the component called ``name``.
@@ -134,8 +139,7 @@ class Simulator:
             event._ok = True
         event.callbacks = []
         event._value = value
-        eid = self._eid = self._eid + 1
-        heappush(self._heap, (self._now + delay, eid, event))
+        self._push(self._now + delay, event)
         return event
 
     def process(
@@ -154,11 +158,9 @@ class Simulator:
 
     def _schedule(self, event: Event, delay: float, urgent: bool = False) -> None:
         if urgent:
-            self._urgent -= 1
-            heappush(self._heap, (self._now + delay, self._urgent, event))
+            self._queue.push_urgent(self._now + delay, event)
         else:
-            self._eid += 1
-            heappush(self._heap, (self._now + delay, self._eid, event))
+            self._push(self._now + delay, event)
 
     def schedule(self, event: Event, delay: float = 0.0) -> None:
         """Put an already triggered event in the queue ``delay`` ns from now.
@@ -180,20 +182,15 @@ class Simulator:
         False if the event is not in the queue (e.g. it has fired already).
         Costs a pass over the queue.
         """
-        heap = self._heap
-        for index, entry in enumerate(heap):
-            if entry[2] is event:
-                heap[index] = heap[-1]
-                heap.pop()
-                heapify(heap)
-                event.callbacks = []
-                return True
+        if self._queue.remove(event):
+            event.callbacks = []
+            return True
         return False
 
     # -- running ---------------------------------------------------------------
     def peek(self) -> float:
         """The time of the next scheduled event (``inf`` if there is none)."""
-        return self._heap[0][0] if self._heap else float("inf")
+        return self._queue.peek()
 
     def stop(self) -> None:
         """End the current :meth:`run` after the event being processed now."""
@@ -229,7 +226,7 @@ class Simulator:
                 self._loop()
                 if until.callbacks is not None:
                     until.callbacks.remove(self._stop_after)
-                    if self._heap:  # stop() ended the run before ``until`` fired
+                    if self._queue:  # stop() ended the run before ``until`` fired
                         return None
                     self._check_deadlock(f" before {describe(until)} fired", always=True)
             if not until._ok:
@@ -242,8 +239,7 @@ class Simulator:
         sentinel = Event(self, "until")
         sentinel._value = None
         sentinel.callbacks.append(_raise_stop)  # type: ignore[union-attr]
-        self._urgent -= 1
-        heappush(self._heap, (at, self._urgent, sentinel))
+        self._queue.push_urgent(at, sentinel)
         self._loop()
         if sentinel.callbacks is not None:
             sentinel.callbacks = []  # stopped early by stop(): disarm the sentinel
@@ -256,13 +252,17 @@ class Simulator:
         self.stop()
 
     def _loop(self) -> None:
-        heap = self._heap
+        queue = self._queue
+        pop = queue.pop
         process_type = Process
         timeout_type = Timeout
         spare = self._spare
         try:
-            while heap:
-                self._now, _, event = heappop(heap)
+            while True:
+                try:
+                    self._now, _, event = pop()
+                except IndexError:
+                    break  # the queue is empty
                 callbacks = event.callbacks
                 event.callbacks = None
                 try:
@@ -302,7 +302,6 @@ class Simulator:
                     self._unhandled(event)
         except _StopRun:
             pass
-        self._active = None
 
     def _unhandled(self, event: Event) -> None:
         exc = event._value
@@ -329,6 +328,6 @@ class Simulator:
 
     def __repr__(self) -> str:
         return (
-            f"<Simulator t={self._now:g} ns, {len(self._heap)} scheduled, "
+            f"<Simulator t={self._now:g} ns, {len(self._queue)} scheduled, "
             f"{len(self._processes)} processes alive>"
         )
