@@ -174,3 +174,39 @@ def test_process_name_defaults_to_function_name():
         yield sim.timeout(1)
 
     assert sim.process(my_protocol()).name.endswith("my_protocol")
+
+
+def test_active_process_is_the_one_whose_code_runs():
+    sim = Simulator(seed=0)
+    seen = []
+
+    def gen():
+        seen.append(("gen", sim.active_process))  # started by the loop
+        yield sim.timeout(1.0)
+        seen.append(("gen", sim.active_process))  # resumed inline by the loop
+        yield other  # a finished process: goes on at once
+
+    async def coro():
+        await sim.timeout(0.5)
+        seen.append(("coro", sim.active_process))
+
+    first = sim.process(gen(), name="gen")
+    other = sim.process(coro(), name="coro")
+    sim.run()
+    assert seen == [("gen", first), ("coro", other), ("gen", first)]
+    assert sim.active_process is None
+    assert repr(first) == "<Process 'gen' finished>"
+
+
+def test_a_process_cannot_interrupt_itself():
+    sim = Simulator(seed=0)
+
+    def proc():
+        yield sim.timeout(1.0)
+        with pytest.raises(RuntimeError, match="process 'me' cannot interrupt itself"):
+            me.interrupt()
+        assert repr(me) == "<Process 'me' running>"
+        return "done"
+
+    me = sim.process(proc(), name="me")
+    assert sim.run(until=me) == "done"
