@@ -150,7 +150,7 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         if scheduler:
             try:
-                self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+                self._client: Client | None = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise ExecutorError(f"cannot connect to the Dask scheduler at {scheduler}: "
                                     f"{exc}") from None
@@ -173,6 +173,8 @@ class DaskExecutor(Executor):
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         from dask.distributed import as_completed
 
+        if self._client is None:
+            raise ExecutorError("the dask executor is closed")
         futures = self._client.map(fn, list(items), pure=False)
         try:
             for future in as_completed(futures):

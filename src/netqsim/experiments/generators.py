@@ -172,6 +172,8 @@ def draw(kind: str, spec: Any, rng: np.random.Generator, size: int) -> list[Any]
     if kind in LIST_GENERATORS or kind == "choice":
         if kind == "choice":
             pool = spec.get("values") if isinstance(spec, Mapping) else spec
+            if pool is None:  # check_random rejects this when the spec is loaded
+                raise GeneratorError("choice needs a non-empty list of values (got None)")
         else:
             pool = list_values(kind, spec)
         pool = [_plain(v) for v in pool]

@@ -166,7 +166,11 @@ def set_values(data: Any, assignments: Sequence[tuple[ParamPath, Any]]) -> Any:
     out = copy.deepcopy(data)
     for path, value in assignments:
         parent, key = locate(out, path)
-        if isinstance(parent, (MutableMapping, list)):
+        if isinstance(parent, list):
+            if not isinstance(key, int):  # pragma: no cover - locate indexes lists by int
+                raise PathError(f"{path}: list index {key!r} is not an integer")
+            parent[key] = value
+        elif isinstance(parent, MutableMapping):
             parent[key] = value
         else:  # pragma: no cover - locate only returns lists and mappings
             raise PathError(f"{path}: cannot be assigned")

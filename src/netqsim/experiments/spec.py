@@ -233,7 +233,7 @@ def _expand(spec: SweepSpec) -> list[Point]:
     sampling = spec.sampling_seed if spec.sampling_seed is not None else spec.seed
     rng = np.random.default_rng(np.random.SeedSequence([int(sampling), 0x5EED]))
     if not spec.parameters:
-        raw = [{}]
+        raw: list[dict[str, Any]] = [{}]
     elif spec.combine == "random":
         samples = int(spec.samples or 1)
         columns = {p.name: gen.draw(p.kind, p.spec, rng, samples) for p in spec.parameters}

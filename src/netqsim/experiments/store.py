@@ -364,7 +364,7 @@ class ResultStore:
                 if line.strip():
                     entries.append(json.loads(line))
         entries.extend(self._buffer_errors)
-        unique = {}
+        unique: dict[int, dict[str, Any]] = {}  # point index -> its first error entry
         for entry in entries:
             unique.setdefault(entry["point"], entry)
         return [unique[k] for k in sorted(unique)]

@@ -41,7 +41,8 @@ import asyncio
 import inspect
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from types import FrameType
 from typing import Any, NoReturn
 
 from netqsim.kernel import AllOf, Event, Interrupt, Process, Receive, Simulator
@@ -106,7 +107,7 @@ def _refusing(name: str) -> Callable[..., NoReturn]:
 
 def _asyncio_caller() -> str | None:
     """The asyncio function the program called (the outermost asyncio frame), if any."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     found = None
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
@@ -125,7 +126,9 @@ for _name in dir(asyncio.AbstractEventLoop):
 del _name
 
 #: Stateless, so one guard serves every simulation.
-GUARD_LOOP = _GuardLoop()
+# The abstract methods are filled in dynamically by the setattr loop above (each
+# refuses with a clear error), which mypy cannot see.
+GUARD_LOOP = _GuardLoop()  # type: ignore[abstract]
 _get_running_loop = asyncio.events._get_running_loop
 _set_running_loop = asyncio.events._set_running_loop
 
@@ -214,8 +217,9 @@ def drive(body: Any, sim: Simulator | None = None) -> Gen:
             error = exc
             if _is_cancel(exc):
                 error = asyncio.CancelledError(str(CANCEL))
-                if target is timer and sim is not None and not target.callbacks:
-                    sim.unschedule(target)  # nobody else can wait on this sleep
+                if (target is timer and timer is not None and sim is not None
+                        and not timer.callbacks):
+                    sim.unschedule(timer)  # nobody else can wait on this sleep
         if target is timer:
             timer = None
 
@@ -293,7 +297,8 @@ def _describe(awaitable: Any) -> str:
 
 def _parent_name(sim: Simulator) -> str:
     active = sim.active_process
-    return active.name if active is not None else "netqsim"
+    # Processes always get a name (Process.__init__); Event.name is only typed optional.
+    return active.name if active is not None and active.name is not None else "netqsim"
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
@@ -308,6 +313,7 @@ def _spawn(sim: Simulator, awaitable: Any, name: str, what: str) -> Event:
         return awaitable
     if hasattr(awaitable, "as_event"):
         return awaitable.as_event(sim)  # type: ignore[no-any-return]
+    body: Coroutine[Any, Any, Any] | Gen
     if inspect.iscoroutine(awaitable) or inspect.isgenerator(awaitable):
         body = awaitable
     elif hasattr(awaitable, "__await__"):

@@ -249,7 +249,12 @@ class StateMachine:
                         f"{', '.join(map(repr, expected)) or 'nothing'})",
                         node, state, message,
                     )
-                handler = self.unknown  # type: ignore[assignment]
+                if not callable(self.unknown):  # __init__ allows only the policies or a handler
+                    raise ValueError(
+                        f"unknown must be one of {', '.join(UNKNOWN_POLICIES)} or a handler, "
+                        f"got {self.unknown!r}"
+                    )
+                handler = self.unknown
             try:
                 next_state = yield from _wait(handler(*args, message))
             except (Interrupt, StateMachineError):

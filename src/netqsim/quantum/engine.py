@@ -250,7 +250,7 @@ class QuantumEngine(ABC):
     def measure(
         self,
         qubit: Qubit,
-        basis: str | np.ndarray = "Z",
+        basis: str | np.ndarray | _gates.Gate = "Z",
         p0to1: float = 0.0,
         p1to0: float = 0.0,
     ) -> int:
@@ -258,7 +258,8 @@ class QuantumEngine(ABC):
 
         Args:
             qubit: the qubit to measure.
-            basis: ``"Z"``, ``"X"``, ``"Y"`` or a 2x2 unitary ``U`` meaning the basis
+            basis: ``"Z"``, ``"X"``, ``"Y"``, or a 2x2 unitary ``U`` (an array or a
+                1-qubit :class:`~netqsim.quantum.gates.Gate`) meaning the basis
                 ``{U|0>, U|1>}`` (outcome 0 is ``U|0>``).
             p0to1: probability that a true 0 is reported as 1 (readout error).
             p1to0: probability that a true 1 is reported as 0.
