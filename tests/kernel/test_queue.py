@@ -16,6 +16,7 @@ operations = st.lists(
     st.one_of(
         st.tuples(st.just("push"), st.integers(0, 5).map(float), st.booleans()),
         st.tuples(st.just("pop"), st.just(0.0), st.just(False)),
+        st.tuples(st.just("remove"), st.integers(0, 50).map(float), st.just(False)),
     ),
     max_size=200,
 )
@@ -25,7 +26,7 @@ operations = st.lists(
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations)
-def test_pop_order_is_time_then_urgent_then_insertion(queue_implementation, ops):
+def test_order_is_time_then_urgent_then_insertion_under_any_operations(queue_implementation, ops):
     queue = queue_implementation()
     model = []  # (time, urgent first, count, label): sorted() gives the expected order
     for count, (op, time, urgent) in enumerate(ops):
@@ -33,7 +34,11 @@ def test_pop_order_is_time_then_urgent_then_insertion(queue_implementation, ops)
             label = f"e{count}"
             (queue.push_urgent if urgent else queue.push)(time, label)
             model.append((time, 0 if urgent else 1, count, label))
-        elif model:
+        elif op == "remove" and model:
+            # ``time`` picks which entry: any place in the heap, not only the top.
+            entry = model.pop(int(time) % len(model))
+            assert queue.remove(entry[3]) is True
+        elif op == "pop" and model:
             model.sort()
             time_expected, _, _, label = model.pop(0)
             assert queue.pop()[::2] == (time_expected, label)

@@ -210,6 +210,14 @@ queue_pop(EventQueue *self, PyObject *Py_UNUSED(ignored))
         Py_DECREF(entry);
         return NULL;
     }
+    if (self->size == 0) {
+        /* A finalizer run by the garbage collector during those allocations
+         * emptied the queue. */
+        Py_DECREF(key);
+        Py_DECREF(entry);
+        PyErr_SetString(PyExc_IndexError, "pop from an empty event queue");
+        return NULL;
+    }
     Entry top = self->items[0];
     self->size--;
     if (self->size > 0) {
@@ -269,25 +277,34 @@ queue_entries(EventQueue *self, PyObject *Py_UNUSED(ignored))
         return PyErr_NoMemory();
     }
     memcpy(copy, self->items, (size_t)size * sizeof(Entry));
-    PyObject *result = PyList_New(size);
-    if (result == NULL) {
-        PyMem_Free(copy);
-        return NULL;
+    /* Hold the copied references: allocating below may run code that changes the queue. */
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_INCREF(copy[i].when);
+        Py_INCREF(copy[i].event);
     }
-    for (Py_ssize_t n = 0, left = size; n < size; n++) {
-        Entry top = copy[0];
-        left--;
-        if (left > 0) {
-            copy[0] = copy[left];
-            sift_down(copy, left, 0);
+    PyObject *result = PyList_New(size);
+    if (result != NULL) {
+        /* Heapsort in place: each popped entry moves to the freed end slot,
+         * so every reference is still in the copy for the release below. */
+        for (Py_ssize_t n = 0, left = size; n < size; n++) {
+            Entry top = copy[0];
+            left--;
+            if (left > 0) {
+                copy[0] = copy[left];
+                copy[left] = top;
+                sift_down(copy, left, 0);
+            }
+            PyObject *pair = PyTuple_Pack(2, top.when, top.event);
+            if (pair == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(result, n, pair);
         }
-        PyObject *pair = PyTuple_Pack(2, top.when, top.event);
-        if (pair == NULL) {
-            PyMem_Free(copy);
-            Py_DECREF(result);
-            return NULL;
-        }
-        PyList_SET_ITEM(result, n, pair);
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_DECREF(copy[i].when);
+        Py_DECREF(copy[i].event);
     }
     PyMem_Free(copy);
     return result;
