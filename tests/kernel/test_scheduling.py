@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netqsim.kernel import Simulator
+from netqsim.kernel import Interrupt, Simulator
 
 
 def test_timeouts_advance_the_clock_exactly():
@@ -211,3 +211,22 @@ def test_channel_take_arrived_returns_what_has_arrived_in_order():
     link.send("late", delay=20)
     sim.run()
     assert got == [["a", "b", "c"]] and link.in_transit == 1
+
+
+def test_run_until_now_processes_nothing_not_even_a_pending_interrupt():
+    sim = Simulator(seed=0)
+    seen = []
+
+    def sleeper():
+        try:
+            yield sim.timeout(10.0)
+        except Interrupt as interrupt:
+            seen.append((sim.now, interrupt.cause))
+
+    proc = sim.process(sleeper())
+    sim.run(until=2.0)
+    proc.interrupt("wake")  # between runs: queued, urgent, for t=2
+    sim.run(until=2.0)
+    assert seen == [] and sim.now == 2.0
+    sim.run()
+    assert seen == [(2.0, "wake")]

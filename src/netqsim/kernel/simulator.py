@@ -236,6 +236,10 @@ class Simulator:
         at = float(until)
         if not at >= self._now:
             raise ValueError(f"run(until={until!r}) lies in the past (now is {self._now:g} ns)")
+        if at == self._now:
+            # Everything still queued is at ``at`` or later, so nothing runs; an
+            # urgent entry already queued for now would otherwise beat the sentinel.
+            return None
         sentinel = Event(self, "until")
         sentinel._value = None
         sentinel.callbacks.append(_raise_stop)  # type: ignore[union-attr]
