@@ -24,6 +24,7 @@ from typing import Any
 from netqasm.sdk.qubit import Qubit, QubitMeasureBasis
 
 from netqsim import Program, ProgramMeta
+from netqsim.util import teleport_recv, teleport_send
 
 
 class TeleportSender(Program):
@@ -38,16 +39,10 @@ class TeleportSender(Program):
                            epr_sockets=[self.peer], max_qubits=2)
 
     def run(self, context: Any) -> Any:
-        conn = context.connection
-        q = Qubit(conn)
+        q = Qubit(context.connection)
         q.rot_Y(n=self.theta_n, d=self.theta_d)
-        epr = context.epr_sockets[self.peer].create_keep()[0]
-        q.cnot(epr)
-        q.H()
-        m1, m2 = q.measure(), epr.measure()
-        yield from conn.flush()
-        context.csockets[self.peer].send(f"{int(m1)}{int(m2)}")
-        return {"m1": int(m1), "m2": int(m2)}
+        m1, m2 = yield from teleport_send(q, context, self.peer)
+        return {"m1": m1, "m2": m2}
 
 
 class TeleportReceiver(Program):
@@ -68,14 +63,7 @@ class TeleportReceiver(Program):
     def run(self, context: Any) -> Any:
         conn = context.connection
         start = context.now
-        epr = context.epr_sockets[self.peer].recv_keep()[0]
-        yield from conn.flush()
-        bits = yield from context.csockets[self.peer].recv()
-        if bits[1] == "1":
-            epr.X()
-        if bits[0] == "1":
-            epr.Z()
-        yield from conn.flush()
+        epr = yield from teleport_recv(context, self.peer)
         if self.wait_ns:
             yield context.sim.timeout(self.wait_ns)
         # Ry(-theta) as Ry(2 pi - theta): the same gate up to a global phase.

@@ -54,6 +54,7 @@ from netqasm.sdk.qubit import Qubit
 import netqsim
 from netqsim import Program, ProgramMeta
 from netqsim.config import GenericQDeviceConfig, StackNetworkConfig
+from netqsim.util import teleport_recv, teleport_send
 
 CONFIG_NAME = "noisy_two_nodes.yaml"
 #: Alice's state is Ry(THETA)|0>, written as the SDK's angle n * pi / 2^d.
@@ -100,14 +101,7 @@ class TeleportAlice(Program):
         start = context.now
         q = Qubit(conn)
         q.rot_Y(n=THETA_N, d=THETA_D)
-        epr = context.epr_sockets[self.peer].create_keep()[0]
-        q.cnot(epr)
-        q.H()
-        m1 = q.measure()
-        m2 = epr.measure()
-        yield from conn.flush()
-        m1, m2 = int(m1), int(m2)
-        context.csockets[self.peer].send(f"{m1}{m2}")
+        m1, m2 = yield from teleport_send(q, context, self.peer)
         return {"m1": m1, "m2": m2, "duration": context.now - start}
 
 
@@ -134,14 +128,7 @@ class TeleportBob(Program):
         # for the pair.
         conn = context.connection
         start = context.now
-        epr = context.epr_sockets[self.peer].recv_keep()[0]
-        yield from conn.flush()
-        bits = yield from context.csockets[self.peer].recv()
-        m1, m2 = int(bits[0]), int(bits[1])
-        if m2:
-            epr.X()
-        if m1:
-            epr.Z()
+        epr = yield from teleport_recv(context, self.peer)
         # Ry(-theta) as Ry(2 pi - theta): the same gate up to a global phase.
         epr.rot_Y(n=2 ** (THETA_D + 1) - THETA_N, d=THETA_D)
         outcome = epr.measure()

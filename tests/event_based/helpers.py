@@ -59,5 +59,16 @@ def run_pair(alice: Callable[[Any], Any], bob: Callable[[Any], Any], *, epr: boo
     return results["Alice"], results["Bob"]
 
 
+def writes(data: bytes) -> Callable[[Any], Any]:
+    """Alice's side of many stream tests: open a stream to Bob, write ``data``, close it."""
+
+    async def alice(context: Any) -> None:
+        _reader, writer = await context.open_stream("Bob")
+        writer.write(data)
+        writer.close()
+
+    return alice
+
+
 def times(values: Sequence[float]) -> list[float]:
     return [float(v) for v in values]

@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from tests.event_based.helpers import DELAY, run_pair
+from tests.event_based.helpers import DELAY, run_pair, writes
 
 import netqsim
 from netqsim.host.aio import AsyncioInSimulationError, SimTimeoutError, drive
@@ -164,10 +164,7 @@ def test_timeout_on_a_socket_receive_loses_no_message():
 
 
 def test_timeout_when_the_message_arrives_at_the_deadline_keeps_it():
-    async def alice(context):
-        _reader, writer = await context.open_stream("Bob")
-        writer.write(b"x")
-        writer.close()
+    alice = writes(b"x")
 
     async def bob(context):
         reader, _writer = await context.accept_stream("Alice")

@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from tests.event_based.helpers import DELAY, network, run_pair
+from tests.event_based.helpers import DELAY, network, run_pair, writes
 
 import netqsim
 from netqsim.host.framing import recv_line, recv_message, send_line, send_message
@@ -77,10 +77,7 @@ def test_reads_merge_chunks_that_arrived_together_and_split_long_ones():
 
 
 def test_readexactly_on_short_data_raises_incomplete_read_error_with_the_partial_bytes():
-    async def alice(context):
-        _reader, writer = await context.open_stream("Bob")
-        writer.write(b"abc")
-        writer.close()
+    alice = writes(b"abc")
 
     async def bob(context):
         reader, _writer = await context.accept_stream("Alice")
@@ -117,10 +114,7 @@ def test_readuntil_and_readline_follow_asyncio():
 
 
 def test_readuntil_beyond_the_limit_raises_limit_overrun_error():
-    async def alice(context):
-        _reader, writer = await context.open_stream("Bob")
-        writer.write(b"x" * 100 + b"\n")
-        writer.close()
+    alice = writes(b"x" * 100 + b"\n")
 
     async def bob(context):
         reader, _writer = await context.accept_stream("Alice")
@@ -327,10 +321,7 @@ def test_a_read_nobody_answers_is_named_in_the_deadlock_report():
 
 
 def test_a_read_can_be_awaited_once_like_a_coroutine():
-    async def alice(context):
-        _reader, writer = await context.open_stream("Bob")
-        writer.write(b"x")
-        writer.close()
+    alice = writes(b"x")
 
     async def bob(context):
         reader, _writer = await context.accept_stream("Alice")
