@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from netqasm.lang.instr.flavour import NVFlavour, VanillaFlavour
-from netqasm.sdk.transpile import NVSubroutineTranspiler
 
 from netqsim.config import StackConfig, StackNetworkConfig
 from netqsim.hardware import build_processor
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.host import Host
 from netqsim.host.network_info import make_network_info
+from netqsim.host.nv_compiler import NVCompiler
 from netqsim.host.program import Program
 from netqsim.kernel import Channel, Simulator
 from netqsim.network.classical import ClassicalNetwork
@@ -115,7 +115,7 @@ class Network:
         controller.add_network_stack(netstack)
         host = Host(
             sim, name, endpoint, self.classical, self.network_info,
-            compiler=NVSubroutineTranspiler if nv else None,
+            compiler=NVCompiler if nv else None,
             remote_epr_socket_id=self._remote_epr_socket_id,
             entanglement_peers=self._entanglement_peers(name),
         )
