@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netqasm.backend.messages import SubroutineMessage
+from netqasm.sdk.build_types import NVHardwareConfig
 from netqasm.sdk.builder import Builder
 from netqasm.sdk.config import LogConfig
 from netqasm.sdk.connection import BaseNetQASMConnection
@@ -13,6 +14,7 @@ from netqasm.sdk.shared_memory import SharedMemory
 
 from netqsim.host.builder import CorrectingBuilder
 from netqsim.host.endpoint import HostEndpoint
+from netqsim.host.nv_compiler import NVCompiler
 from netqsim.kernel import Event
 
 
@@ -59,6 +61,8 @@ class HostConnection(BaseNetQASMConnection):
             max_qubits=max_qubits,
             log_config=LogConfig(),
             compiler=compiler,
+            # netqasm picks the NV memory layout only for its own transpiler class
+            hardware_config=NVHardwareConfig(max_qubits) if compiler is NVCompiler else None,
             _init_app=False,
             _setup_epr_sockets=False,
         )
