@@ -18,6 +18,7 @@ from netqsim.host.sockets import Socket
 from netqsim.host.streams import StreamPorts
 from netqsim.kernel import Simulator
 from netqsim.network.classical import ClassicalNetwork
+from netqsim.qnodeos.controller import MAX_APP_ID
 
 Gen = Generator[Any, Any, Any]
 
@@ -66,7 +67,9 @@ class Host:
         self._compiler = compiler
         self._remote_epr_socket_id = remote_epr_socket_id or (lambda remote, node, i: 0)
         self._entanglement_peers = entanglement_peers
-        self._next_app_id = 0
+        # Ids of applications running or still stopping; an id is used again once
+        # the controller has answered its StopApp (subroutine headers hold 16 bits).
+        self._app_ids_in_use: set[int] = set()
         #: Connections of the applications that are running, by app id.
         self.connections: dict[int, HostConnection] = {}
         #: This node's classical streams (numbered per peer across iterations).
@@ -78,12 +81,23 @@ class Host:
         for _ in range(iterations):
             results.append((yield from self.run_once(program, rng)))
 
+    def _allocate_app_id(self, program: str) -> int:
+        """The lowest application id that is neither running nor stopping."""
+        in_use = self._app_ids_in_use
+        app_id = next(i for i in range(len(in_use) + 1) if i not in in_use)
+        if app_id > MAX_APP_ID:
+            raise RuntimeError(
+                f"node {self.name!r} cannot start program {program!r}: all {MAX_APP_ID + 1} "
+                "application ids are in use"
+            )
+        in_use.add(app_id)
+        return app_id
+
     def run_once(self, program: Program, rng: np.random.Generator) -> Gen:
         """One iteration of ``program``; returns its result dict."""
         meta = program.meta
         node = self.name
-        app_id = self._next_app_id
-        self._next_app_id += 1
+        app_id = self._allocate_app_id(meta.name)
         yield self.endpoint.send(
             InitNewAppMessage(app_id=app_id, max_qubits=meta.max_qubits),
             app_id=app_id, what=f"InitNewApp of app {app_id} ({meta.name})",
@@ -127,8 +141,9 @@ class Host:
                                  streams=self.streams)
         result = yield from drive(program.run(context), self.sim)
         conn.flush()
-        self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
-                           what=f"StopApp of app {app_id}")
+        stopped = self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
+                                     what=f"StopApp of app {app_id}")
+        stopped.callbacks.append(lambda _: self._app_ids_in_use.discard(app_id))  # type: ignore[union-attr]
         del self.connections[app_id]
         if result is None:
             result = {}

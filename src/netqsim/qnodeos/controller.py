@@ -14,6 +14,7 @@ host counts the messages it sends the same way.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Generator
 from typing import Any
 
@@ -24,6 +25,7 @@ from netqasm.backend.messages import (
     Message,
     MsgDoneMessage,
     OpenEPRSocketMessage,
+    Signal,
     SignalMessage,
     StopAppMessage,
     SubroutineMessage,
@@ -36,7 +38,7 @@ from netqasm.lang.parsing import deserialize
 from netqasm.lang.subroutine import Subroutine
 
 from netqsim.hardware.errors import UnsupportedInstruction
-from netqsim.kernel import Channel, Simulator
+from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
 
@@ -44,6 +46,9 @@ Gen = Generator[Any, Any, Any]
 
 # Distinct subroutine bodies remembered per controller.
 _DECODED_CACHE_SIZE = 256
+
+#: The largest application id a subroutine header (16 bits) can name.
+MAX_APP_ID = 2**16 - 1
 
 
 class ControllerStopped(RuntimeError):
@@ -82,7 +87,7 @@ class NodeController(QNodeController):
         self._inbox = inbox
         self._outbox = outbox
         self._received = 0
-        self._queues: dict[int, Channel] = {}
+        self._apps: dict[int, _App] = {}
         self._stopped = False
         self._decoded: dict[bytes, list[Any]] = {}
         #: Details of every failed message, by message id.
@@ -146,12 +151,14 @@ class NodeController(QNodeController):
             except Exception as exc:
                 self._error(msg_id, None, f"undecodable message {bytes(raw[:16])!r}", exc)
                 continue
-            self._dispatch(msg_id, msg)
+            try:
+                self._dispatch(msg_id, msg)
+            except Exception as exc:  # every path answers itself; this is the backstop
+                self._error(msg_id, getattr(msg, "app_id", None), type(msg).__name__, exc)
 
     def _dispatch(self, msg_id: int, msg: Any) -> None:
         if isinstance(msg, SignalMessage):
-            for _ in self.handle_netqasm_message(msg_id, msg):  # replies, then stops
-                pass
+            self._signal(msg_id, msg)
         elif isinstance(msg, InitNewAppMessage):
             self._init_app(msg_id, msg)
         elif isinstance(msg, SubroutineMessage):
@@ -169,9 +176,21 @@ class NodeController(QNodeController):
                 f"{msg.remote_node_id})", self._handle_open_epr_socket(msg),
             )
         elif isinstance(msg, StopAppMessage):
-            self._enqueue(msg_id, msg.app_id, "StopApp", self._stop_app(msg))
+            self._enqueue(msg_id, msg.app_id, "StopApp", self._stop_app(msg), stops=True)
         else:  # pragma: no cover - deserialize_host_msg knows no other types
             self._error(msg_id, None, "message", TypeError(f"unknown message {msg!r}"))
+
+    def _signal(self, msg_id: int, msg: SignalMessage) -> None:
+        try:
+            Signal(msg.signal)
+        except ValueError:
+            known = ", ".join(f"{s.name} = {s.value}" for s in Signal)
+            self._error(msg_id, None, "SignalMessage", ValueError(
+                f"unknown signal {msg.signal} (known signals: {known})"
+            ))
+            return
+        for _ in self.handle_netqasm_message(msg_id, msg):  # replies, then stops
+            pass
 
     def _decode_subroutine(self, raw: bytes) -> Subroutine:
         """Decode a subroutine; programs that loop send the same body again and
@@ -206,53 +225,129 @@ class NodeController(QNodeController):
             )
         else:
             cause = exc
-        self._error(msg_id, app_id, "undecodable subroutine", cause)
+        what = "undecodable subroutine"
+        if app_id is not None and app_id in self._apps:
+            self._enqueue(msg_id, app_id, what, _raising(cause))  # answered in the app's order
+        else:
+            self._error(msg_id, app_id, what, cause)
 
+    # -- applications --------------------------------------------------------------------
     def _init_app(self, msg_id: int, msg: InitNewAppMessage) -> None:
         app_id = msg.app_id
-        if app_id in self._queues:
-            self._error(msg_id, app_id, "InitNewApp", ValueError(
-                f"application id {app_id} is already running on node {self.name!r}"
+        what = "InitNewApp"
+        if app_id > MAX_APP_ID:
+            self._error(msg_id, app_id, what, ValueError(
+                f"application id {app_id} does not fit the 16-bit application id of a "
+                f"subroutine header (at most {MAX_APP_ID})"
             ))
             return
-        self._handle_init_new_app(msg)
-        queue = Channel(self._sim, 0.0, name=f"{self.name}/app {app_id} queue")
-        self._queues[app_id] = queue
-        self._sim.process(
-            self._app_worker(app_id, queue), name=f"{self.name}/app {app_id}", daemon=True
-        )
-        self._reply(msg_id, [])
+        app = self._apps.get(app_id)
+        if app is None:
+            self._register_app(msg)
+            app = self._apps[app_id] = _App()
+            self._sim.process(
+                self._app_worker(app_id, app), name=f"{self.name}/app {app_id}", daemon=True
+            )
+            self._reply(msg_id, [])
+        elif app.stopped_by is not None:
+            # The id is being stopped: a new application with it starts once the
+            # StopApp queued before it has run (messages run in order per app id).
+            app.stopped_by = None
+            app.put(msg_id, what, self._reinit_app(msg, app))
+        else:
+            app.put(msg_id, what, _raising(ValueError(
+                f"application id {app_id} is already running on node {self.name!r}"
+            )))
 
-    def _enqueue(self, msg_id: int, app_id: int, what: str, job: Gen) -> None:
-        queue = self._queues.get(app_id)
-        if queue is None:
+    def _register_app(self, msg: InitNewAppMessage) -> None:
+        self._handle_init_new_app(msg)
+
+    def _reinit_app(self, msg: InitNewAppMessage, app: _App) -> Gen:
+        self._register_app(msg)
+        app.ended = False
+        return
+        yield  # a job is a generator
+
+    def _enqueue(
+        self, msg_id: int, app_id: int, what: str, job: Gen, stops: bool = False
+    ) -> None:
+        app = self._apps.get(app_id)
+        if app is None:
             job.close()
             self._error(msg_id, app_id, what, KeyError(
                 f"no application with id {app_id} is running on node {self.name!r} "
-                f"(running: {sorted(self._queues) or 'none'})"
+                f"(running: {sorted(self._apps) or 'none'})"
             ))
             return
-        queue.send((msg_id, what, job))
+        if app.stopped_by is not None:
+            job.close()
+            job = _raising(KeyError(
+                f"application {app_id} on node {self.name!r} was stopped by the StopApp of "
+                f"message {app.stopped_by}, sent before this {what}; start it again with "
+                "InitNewApp first"
+            ))
+        elif stops:
+            app.stopped_by = msg_id
+        app.put(msg_id, what, job)
 
     def _stop_app(self, msg: StopAppMessage) -> Gen:
-        yield from self._handle_stop_app(msg)
-        del self._queues[msg.app_id]
+        try:
+            yield from self._handle_stop_app(msg)
+        finally:
+            # Even a stop that failed half-way ends the application here: its id
+            # can be started again (the executor then says what is left over).
+            self._apps[msg.app_id].ended = True
 
-    def _app_worker(self, app_id: int, queue: Channel) -> Gen:
-        """Runs one application's messages in order."""
+    def _app_worker(self, app_id: int, app: _App) -> Gen:
+        """Runs one application id's messages in order, each answered once."""
         while True:
-            msg_id, what, job = yield queue.recv()
+            if app.jobs:
+                # Let work for other applications that arrived meanwhile go first,
+                # as when each message reaches its application's queue separately.
+                yield self._sim.timeout(0.0)
+            while not app.jobs:
+                if app.ended:
+                    del self._apps[app_id]  # stopped, and nothing queued behind the stop
+                    return
+                app.wake = self._sim.event(f"a message for application {app_id}")
+                yield app.wake
+            msg_id, what, job = app.jobs.popleft()
             try:
                 yield from job
             except InstructionError as err:
                 self.executor.take_returns(app_id)  # nothing of a failed subroutine is kept
                 self._fail(msg_id, err)
             except Exception as exc:
+                self.executor.take_returns(app_id)
                 self._error(msg_id, app_id, what, exc)
             else:
                 self._reply(msg_id, self.executor.take_returns(app_id))
-            if app_id not in self._queues:
-                return  # StopApp ran
 
 
-__all__ = ["ControllerStopped", "NodeController"]
+class _App:
+    """The messages queued for one application id, and where it is in its life."""
+
+    __slots__ = ("ended", "jobs", "stopped_by", "wake")
+
+    def __init__(self) -> None:
+        self.jobs: deque[tuple[int, str, Gen]] = deque()
+        self.wake: Event | None = None
+        #: Message id of the StopApp queued for the application, if any.
+        self.stopped_by: int | None = None
+        #: True once the StopApp ran (until a queued InitNewApp starts the id again).
+        self.ended = False
+
+    def put(self, msg_id: int, what: str, job: Gen) -> None:
+        self.jobs.append((msg_id, what, job))
+        wake, self.wake = self.wake, None
+        if wake is not None:
+            wake.succeed()
+
+
+def _raising(exc: Exception) -> Gen:
+    """A job that fails with ``exc`` when its turn comes."""
+    raise exc
+    yield  # a job is a generator
+
+
+__all__ = ["MAX_APP_ID", "ControllerStopped", "NodeController"]
