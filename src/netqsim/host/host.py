@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from netqasm.sdk.network import NetworkInfo
 from netqsim.host import aio
 from netqsim.host.connection import HostConnection
 from netqsim.host.endpoint import HostEndpoint
+from netqsim.host.pairing import SocketPlan
 from netqsim.host.program import Program, ProgramContext
 from netqsim.host.sockets import Socket
 from netqsim.host.streams import StreamPorts
@@ -56,7 +57,7 @@ class Host:
         classical: ClassicalNetwork,
         network_info: type[NetworkInfo],
         compiler: Any = None,
-        remote_epr_socket_id: Callable[[str, str, int], int] | None = None,
+        sockets: SocketPlan | None = None,
         entanglement_peers: frozenset[str] | None = None,
     ) -> None:
         self.sim = sim
@@ -65,7 +66,7 @@ class Host:
         self._classical = classical
         self._network_info = network_info
         self._compiler = compiler
-        self._remote_epr_socket_id = remote_epr_socket_id or (lambda remote, node, i: 0)
+        self._sockets = sockets or SocketPlan()
         self._entanglement_peers = entanglement_peers
         # Ids of applications running or still stopping; an id is used again once
         # the controller has answered its StopApp (subroutine headers hold 16 bits).
@@ -121,22 +122,28 @@ class Host:
                     f"{remote!r}, but there is no entanglement link between them "
                     f"(linked nodes: {peers}; add a link under 'links' in the network config)"
                 )
+            socket_id, remote_socket_id = self._sockets.epr_socket(node, meta.name, remote, index)
             socket = EPRSocket(
-                remote, epr_socket_id=index,
-                remote_epr_socket_id=self._remote_epr_socket_id(remote, node, index),
+                remote, epr_socket_id=socket_id, remote_epr_socket_id=remote_socket_id
             )
             socket.conn = conn  # resolves the remote node id
             epr_sockets[remote] = socket
             self.endpoint.send(
                 OpenEPRSocketMessage(
-                    app_id=app_id, epr_socket_id=index,
+                    app_id=app_id, epr_socket_id=socket_id,
                     remote_node_id=socket.remote_node_id,
                     remote_epr_socket_id=socket.remote_epr_socket_id,
                     min_fidelity=socket.min_fidelity,
                 ),
-                app_id=app_id, what=f"OpenEPRSocket {index} of app {app_id} to {remote!r}",
+                app_id=app_id, what=f"OpenEPRSocket {socket_id} of app {app_id} to {remote!r}",
             )
-        csockets = {remote: Socket(self._classical, node, remote) for remote in meta.csockets}
+        csockets = {
+            remote: Socket(
+                self._classical, node, remote, app=meta.name,
+                remote_app=self._sockets.csocket_peer(node, meta.name, remote),
+            )
+            for remote in meta.csockets
+        }
         context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng,
                                  streams=self.streams)
         result = yield from drive(program.run(context), self.sim)
