@@ -140,21 +140,36 @@ class NodeController(QNodeController):
             raw = yield self._inbox.recv()
             msg_id = self._received
             self._received += 1
-            if self._stopped:
-                self._error(msg_id, None, "message after STOP", ControllerStopped(
-                    f"the controller of node {self.name!r} was stopped by a STOP signal "
-                    "and accepts no further messages"
-                ))
-                continue
             try:
                 msg = deserialize_host_msg(raw)
             except Exception as exc:
-                self._error(msg_id, None, f"undecodable message {bytes(raw[:16])!r}", exc)
+                if self._stopped:
+                    self._error(msg_id, None, "message after STOP", self._stopped_error())
+                else:
+                    self._error(msg_id, None, f"undecodable message {bytes(raw[:16])!r}", exc)
+                continue
+            if self._stopped:
+                self._reject(msg_id, _app_id_of(msg), "message after STOP", self._stopped_error())
                 continue
             try:
                 self._dispatch(msg_id, msg)
             except Exception as exc:  # every path answers itself; this is the backstop
-                self._error(msg_id, getattr(msg, "app_id", None), type(msg).__name__, exc)
+                self._reject(msg_id, _app_id_of(msg), type(msg).__name__, exc)
+
+    def _stopped_error(self) -> ControllerStopped:
+        return ControllerStopped(
+            f"the controller of node {self.name!r} was stopped by a STOP signal "
+            "and accepts no further messages"
+        )
+
+    def _reject(self, msg_id: int, app_id: int | None, what: str, cause: Exception) -> None:
+        """Answer with an error; in the application's turn if ``app_id`` is running, so
+        that each application's messages are answered in the order they came."""
+        app = self._apps.get(app_id) if app_id is not None else None
+        if app is None:
+            self._error(msg_id, app_id, what, cause)
+        else:
+            app.put(msg_id, what, _raising(cause))
 
     def _dispatch(self, msg_id: int, msg: Any) -> None:
         if isinstance(msg, SignalMessage):
@@ -165,7 +180,7 @@ class NodeController(QNodeController):
             try:
                 subroutine = self._decode_subroutine(msg.subroutine)
             except Exception as exc:
-                self._undecodable_subroutine(msg_id, msg.subroutine, exc)
+                self._undecodable_subroutine(msg_id, msg, exc)
                 return
             self._enqueue(
                 msg_id, subroutine.app_id, "subroutine", self._execute_subroutine(subroutine)
@@ -210,10 +225,9 @@ class NodeController(QNodeController):
             app_id=metadata.app_id,
         )
 
-    def _undecodable_subroutine(self, msg_id: int, raw: bytes, exc: Exception) -> None:
-        app_id = None
-        if len(raw) >= METADATA_BYTES:
-            app_id = Metadata.from_buffer_copy(raw[:METADATA_BYTES]).app_id
+    def _undecodable_subroutine(
+        self, msg_id: int, msg: SubroutineMessage, exc: Exception
+    ) -> None:
         if isinstance(exc, KeyError):
             # An instruction id this node's flavour does not have: the
             # subroutine was compiled for another device.
@@ -225,11 +239,7 @@ class NodeController(QNodeController):
             )
         else:
             cause = exc
-        what = "undecodable subroutine"
-        if app_id is not None and app_id in self._apps:
-            self._enqueue(msg_id, app_id, what, _raising(cause))  # answered in the app's order
-        else:
-            self._error(msg_id, app_id, what, cause)
+        self._reject(msg_id, _app_id_of(msg), "undecodable subroutine", cause)
 
     # -- applications --------------------------------------------------------------------
     def _init_app(self, msg_id: int, msg: InitNewAppMessage) -> None:
@@ -342,6 +352,17 @@ class _App:
         wake, self.wake = self.wake, None
         if wake is not None:
             wake.succeed()
+
+
+def _app_id_of(msg: Any) -> int | None:
+    """The application a decoded host message is for (None: the controller itself)."""
+    if isinstance(msg, SubroutineMessage):
+        raw = msg.subroutine
+        if len(raw) < METADATA_BYTES:
+            return None
+        return int(Metadata.from_buffer_copy(raw[:METADATA_BYTES]).app_id)
+    app_id = getattr(msg, "app_id", None)
+    return int(app_id) if app_id is not None else None
 
 
 def _raising(exc: Exception) -> Gen:
