@@ -80,3 +80,27 @@ def test_different_numbers_of_talking_programs_are_refused_with_the_rule():
         "runs 1 with one to 'Alice' (b0); programs pair in the order they are given, so "
         "both nodes need the same number"
     )
+
+
+def test_socket_plan_pairs_in_order_with_ids_unique_per_node():
+    from netqsim.host.pairing import plan_sockets
+
+    def meta(name, *peers):
+        return ProgramMeta(name=name, csockets=list(peers), epr_sockets=list(peers))
+
+    plan = plan_sockets({
+        "Alice": [meta("a0", "Bob", "Charlie"), meta("a1", "Bob")],
+        "Bob": [meta("b0", "Alice"), meta("b1", "Alice")],
+        "Charlie": [meta("c0", "Alice")],
+    })
+    # EPR socket ids count across a node's programs; each side knows the other's id.
+    assert plan.epr_socket("Alice", "a0", "Bob", 0) == (0, 0)
+    assert plan.epr_socket("Alice", "a0", "Charlie", 1) == (1, 0)
+    assert plan.epr_socket("Alice", "a1", "Bob", 0) == (2, 1)
+    assert plan.epr_socket("Bob", "b1", "Alice", 0) == (1, 2)
+    assert plan.epr_socket("Charlie", "c0", "Alice", 0) == (0, 1)
+    assert plan.csocket_peer("Alice", "a1", "Bob") == "b1"
+    assert plan.csocket_peer("Bob", "b0", "Alice") == "a0"
+    assert plan.csocket_peer("Charlie", "c0", "Alice") == "a0"
+    # a program the plan does not know keeps its position as socket id
+    assert plan.epr_socket("Alice", "other", "Bob", 3) == (3, 0)

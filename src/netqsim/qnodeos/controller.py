@@ -10,6 +10,12 @@ is answered with ``ErrorMessage(code)`` followed by ``MsgDoneMessage(msg_id)``
 
 Message ids count the messages received on the host channel, from 0; the
 host counts the messages it sends the same way.
+
+Every message gets exactly one ``MsgDoneMessage``, whatever its bytes. The
+messages of one application id are answered in the order they arrived (each
+id has its own queue, so applications do not wait for each other): messages
+behind a ``StopAppMessage`` get an error naming it, and an ``InitNewAppMessage``
+behind it starts the id again once the stop has run.
 """
 
 from __future__ import annotations
