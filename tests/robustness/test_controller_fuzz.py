@@ -44,7 +44,7 @@ from netqasm.lang.instr.flavour import VanillaFlavour
 from netqasm.lang.parsing import deserialize
 from tests.qnodeos.harness import make_harness, subroutine
 
-from netqsim.qnodeos.controller import _app_id_of
+from netqsim.qnodeos.wire import message_app_id
 
 EXAMPLES = int(os.environ.get("NETQSIM_FUZZ_EXAMPLES", "0")) or 40
 FUZZ = settings(
@@ -169,7 +169,7 @@ def check_replies(messages: list[bytes], instr_time: float = 1.0) -> None:
     app_of = {}
     for msg_id, raw in enumerate(messages):
         try:
-            app_of[msg_id] = _app_id_of(deserialize_host_msg(raw))
+            app_of[msg_id] = message_app_id(deserialize_host_msg(raw))
         except Exception:
             app_of[msg_id] = None
     for app in {a for a in app_of.values() if a is not None}:

@@ -47,6 +47,7 @@ from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
+from netqsim.qnodeos.wire import message_app_id
 
 Gen = Generator[Any, Any, Any]
 
@@ -155,12 +156,14 @@ class NodeController(QNodeController):
                     self._error(msg_id, None, f"undecodable message {bytes(raw[:16])!r}", exc)
                 continue
             if self._stopped:
-                self._reject(msg_id, _app_id_of(msg), "message after STOP", self._stopped_error())
+                self._reject(
+                    msg_id, message_app_id(msg), "message after STOP", self._stopped_error()
+                )
                 continue
             try:
                 self._dispatch(msg_id, msg)
             except Exception as exc:  # every path answers itself; this is the backstop
-                self._reject(msg_id, _app_id_of(msg), type(msg).__name__, exc)
+                self._reject(msg_id, message_app_id(msg), type(msg).__name__, exc)
 
     def _stopped_error(self) -> ControllerStopped:
         return ControllerStopped(
@@ -245,7 +248,7 @@ class NodeController(QNodeController):
             )
         else:
             cause = exc
-        self._reject(msg_id, _app_id_of(msg), "undecodable subroutine", cause)
+        self._reject(msg_id, message_app_id(msg), "undecodable subroutine", cause)
 
     # -- applications --------------------------------------------------------------------
     def _init_app(self, msg_id: int, msg: InitNewAppMessage) -> None:
@@ -259,7 +262,7 @@ class NodeController(QNodeController):
             return
         app = self._apps.get(app_id)
         if app is None:
-            self._register_app(msg)
+            self._handle_init_new_app(msg)
             app = self._apps[app_id] = _App()
             self._sim.process(
                 self._app_worker(app_id, app), name=f"{self.name}/app {app_id}", daemon=True
@@ -275,11 +278,8 @@ class NodeController(QNodeController):
                 f"application id {app_id} is already running on node {self.name!r}"
             )))
 
-    def _register_app(self, msg: InitNewAppMessage) -> None:
-        self._handle_init_new_app(msg)
-
     def _reinit_app(self, msg: InitNewAppMessage, app: _App) -> Gen:
-        self._register_app(msg)
+        self._handle_init_new_app(msg)
         app.ended = False
         return
         yield  # a job is a generator
@@ -358,17 +358,6 @@ class _App:
         wake, self.wake = self.wake, None
         if wake is not None:
             wake.succeed()
-
-
-def _app_id_of(msg: Any) -> int | None:
-    """The application a decoded host message is for (None: the controller itself)."""
-    if isinstance(msg, SubroutineMessage):
-        raw = msg.subroutine
-        if len(raw) < METADATA_BYTES:
-            return None
-        return int(Metadata.from_buffer_copy(raw[:METADATA_BYTES]).app_id)
-    app_id = getattr(msg, "app_id", None)
-    return int(app_id) if app_id is not None else None
 
 
 def _raising(exc: Exception) -> Gen:
