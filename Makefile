@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n 2 -q
+
+# The robustness suite with a large fuzz budget (make test runs a small one).
+fuzz: $(STAMP)
+	NETQSIM_FUZZ_EXAMPLES=2000 $(PY) -m pytest -n 2 -q tests/robustness
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

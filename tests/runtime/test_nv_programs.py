@@ -6,7 +6,6 @@ from netqasm.sdk.qubit import Qubit
 import netqsim
 from netqsim import InstructionError, Program, ProgramMeta
 from netqsim.config import NVQDeviceConfig, StackConfig, StackNetworkConfig
-from netqsim.kernel import ProcessError
 
 
 class XThenCnot(Program):
@@ -41,8 +40,8 @@ def test_vanilla_sdk_program_runs_transpiled_on_an_nv_device():
 
 
 def test_nv_program_needing_more_positions_than_the_device_has_gets_no_qubit():
-    with pytest.raises(ProcessError) as info:
+    with pytest.raises(InstructionError) as info:
         netqsim.run(nv_network(2), {"Alice": XThenCnot()}, seed=1)
-    err = info.value.exception
-    assert isinstance(err, InstructionError) and err.code.name == "NO_QUBIT"
+    err = info.value
+    assert err.code.name == "NO_QUBIT"
     assert "has no qubit position 2 (it has 2)" in str(err)

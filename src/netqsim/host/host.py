@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from typing import Any
 
 import numpy as np
@@ -13,11 +13,13 @@ from netqasm.sdk.network import NetworkInfo
 from netqsim.host import aio
 from netqsim.host.connection import HostConnection
 from netqsim.host.endpoint import HostEndpoint
+from netqsim.host.pairing import SocketPlan
 from netqsim.host.program import Program, ProgramContext
 from netqsim.host.sockets import Socket
 from netqsim.host.streams import StreamPorts
 from netqsim.kernel import Simulator
 from netqsim.network.classical import ClassicalNetwork
+from netqsim.qnodeos.controller import MAX_APP_ID
 
 Gen = Generator[Any, Any, Any]
 
@@ -55,7 +57,7 @@ class Host:
         classical: ClassicalNetwork,
         network_info: type[NetworkInfo],
         compiler: Any = None,
-        remote_epr_socket_id: Callable[[str, str, int], int] | None = None,
+        sockets: SocketPlan | None = None,
         entanglement_peers: frozenset[str] | None = None,
     ) -> None:
         self.sim = sim
@@ -64,9 +66,11 @@ class Host:
         self._classical = classical
         self._network_info = network_info
         self._compiler = compiler
-        self._remote_epr_socket_id = remote_epr_socket_id or (lambda remote, node, i: 0)
+        self._sockets = sockets or SocketPlan()
         self._entanglement_peers = entanglement_peers
-        self._next_app_id = 0
+        # Ids of applications running or still stopping; an id is used again once
+        # the controller has answered its StopApp (subroutine headers hold 16 bits).
+        self._app_ids_in_use: set[int] = set()
         #: Connections of the applications that are running, by app id.
         self.connections: dict[int, HostConnection] = {}
         #: This node's classical streams (numbered per peer across iterations).
@@ -78,12 +82,23 @@ class Host:
         for _ in range(iterations):
             results.append((yield from self.run_once(program, rng)))
 
+    def _allocate_app_id(self, program: str) -> int:
+        """The lowest application id that is neither running nor stopping."""
+        in_use = self._app_ids_in_use
+        app_id = next(i for i in range(len(in_use) + 1) if i not in in_use)
+        if app_id > MAX_APP_ID:
+            raise RuntimeError(
+                f"node {self.name!r} cannot start program {program!r}: all {MAX_APP_ID + 1} "
+                "application ids are in use"
+            )
+        in_use.add(app_id)
+        return app_id
+
     def run_once(self, program: Program, rng: np.random.Generator) -> Gen:
         """One iteration of ``program``; returns its result dict."""
         meta = program.meta
         node = self.name
-        app_id = self._next_app_id
-        self._next_app_id += 1
+        app_id = self._allocate_app_id(meta.name)
         yield self.endpoint.send(
             InitNewAppMessage(app_id=app_id, max_qubits=meta.max_qubits),
             app_id=app_id, what=f"InitNewApp of app {app_id} ({meta.name})",
@@ -107,28 +122,35 @@ class Host:
                     f"{remote!r}, but there is no entanglement link between them "
                     f"(linked nodes: {peers}; add a link under 'links' in the network config)"
                 )
+            socket_id, remote_socket_id = self._sockets.epr_socket(node, meta.name, remote, index)
             socket = EPRSocket(
-                remote, epr_socket_id=index,
-                remote_epr_socket_id=self._remote_epr_socket_id(remote, node, index),
+                remote, epr_socket_id=socket_id, remote_epr_socket_id=remote_socket_id
             )
             socket.conn = conn  # resolves the remote node id
             epr_sockets[remote] = socket
             self.endpoint.send(
                 OpenEPRSocketMessage(
-                    app_id=app_id, epr_socket_id=index,
+                    app_id=app_id, epr_socket_id=socket_id,
                     remote_node_id=socket.remote_node_id,
                     remote_epr_socket_id=socket.remote_epr_socket_id,
                     min_fidelity=socket.min_fidelity,
                 ),
-                app_id=app_id, what=f"OpenEPRSocket {index} of app {app_id} to {remote!r}",
+                app_id=app_id, what=f"OpenEPRSocket {socket_id} of app {app_id} to {remote!r}",
             )
-        csockets = {remote: Socket(self._classical, node, remote) for remote in meta.csockets}
+        csockets = {
+            remote: Socket(
+                self._classical, node, remote, app=meta.name,
+                remote_app=self._sockets.csocket_peer(node, meta.name, remote),
+            )
+            for remote in meta.csockets
+        }
         context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng,
                                  streams=self.streams)
         result = yield from drive(program.run(context), self.sim)
         conn.flush()
-        self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
-                           what=f"StopApp of app {app_id}")
+        stopped = self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
+                                     what=f"StopApp of app {app_id}")
+        stopped.callbacks.append(lambda _: self._app_ids_in_use.discard(app_id))  # type: ignore[union-attr]
         del self.connections[app_id]
         if result is None:
             result = {}

@@ -25,7 +25,10 @@ class ProgramMeta:
     ``csockets`` and ``epr_sockets`` name the remote nodes the program talks
     to classically and shares entanglement with; ``max_qubits`` is the number
     of qubits it may hold at once. ``parameters`` is accepted for older
-    SquidASM programs and not used by the simulator.
+    SquidASM programs and not used by the simulator. When a node runs several
+    programs, each has its own sockets: the k-th program on node A with a
+    socket to B talks to the k-th program on B with a socket to A
+    (:mod:`netqsim.host.pairing`).
     """
 
     name: str

@@ -44,7 +44,11 @@ class Received:
 
 
 class Socket:
-    """A classical socket from this node's program to one remote node.
+    """A classical socket from this node's program (``app``) to one remote node's program.
+
+    ``app`` and ``remote_app`` name the two programs (``None``: the node's only
+    one); messages go only to the socket with the same socket id and the two
+    names swapped.
 
     Messages arrive after the classical link's delay, in the order they were
     sent. ``msg = yield from socket.recv()`` in generator programs,
@@ -52,15 +56,18 @@ class Socket:
     """
 
     def __init__(
-        self, network: ClassicalNetwork, node: str, remote: str, socket_id: int = 0
+        self, network: ClassicalNetwork, node: str, remote: str, socket_id: int = 0,
+        app: str | None = None, remote_app: str | None = None,
     ) -> None:
         if not network.has_link(node, remote):
             network.delay(node, remote)  # raises NoClassicalLink with a clear message
         self._network = network
         self._node = node
         self._remote = remote
-        self._key = ("csocket", socket_id)
-        self._inbox = network.mailbox(node, remote, self._key)
+        # As netqasm's sockets: keyed by both applications and the socket id, so
+        # two programs on one node talking to the same peer never share messages.
+        self._key = ("csocket", socket_id, app, remote_app)
+        self._inbox = network.mailbox(node, remote, ("csocket", socket_id, remote_app, app))
 
     @property
     def remote_name(self) -> str:

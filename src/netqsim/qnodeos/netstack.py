@@ -163,7 +163,12 @@ class NetworkStack(BaseNetworkStack):
 
     # -- netqasm's network stack interface ---------------------------------------
     def get_purpose_id(self, remote_node_id: int, epr_socket_id: int) -> int:
-        """The id both ends use for a socket pair: the lower node id's socket id."""
+        """The id both ends use for a socket pair: the lower node id's socket id.
+
+        Hosts number EPR sockets per node, across its applications
+        (:mod:`netqsim.host.pairing`), so this id is unique per link and the
+        requests and pairs of different applications never mix.
+        """
         remote_socket = self._sockets.get((remote_node_id, epr_socket_id))
         if remote_socket is None:
             raise ValueError(

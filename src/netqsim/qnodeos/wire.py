@@ -17,9 +17,10 @@ from netqasm.backend.messages import (
     ReturnArrayMessage,
     ReturnArrayMessageHeader,
     ReturnMessageType,
+    SubroutineMessage,
     deserialize_return_msg,
 )
-from netqasm.lang.encoding import OptionalInt
+from netqasm.lang.encoding import METADATA_BYTES, Metadata, OptionalInt
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
@@ -44,6 +45,20 @@ def decode_return_message(raw: bytes) -> Any:
     return ReturnArrayMessage(address=header.address.address, values=values)
 
 
+def message_app_id(msg: Any) -> int | None:
+    """The application a decoded host message is for (None: the controller itself).
+
+    A subroutine names it in its metadata header (None if the header is cut short).
+    """
+    if isinstance(msg, SubroutineMessage):
+        raw = msg.subroutine
+        if len(raw) < METADATA_BYTES:
+            return None
+        return int(Metadata.from_buffer_copy(raw[:METADATA_BYTES]).app_id)
+    app_id = getattr(msg, "app_id", None)
+    return int(app_id) if app_id is not None else None
+
+
 def check_int32(value: int, what: str) -> int:
     """``value`` if it fits the wire's 32-bit integers, else OverflowError."""
     if not INT32_MIN <= value <= INT32_MAX:
@@ -51,4 +66,4 @@ def check_int32(value: int, what: str) -> int:
     return value
 
 
-__all__ = ["check_int32", "decode_return_message", "return_message_type"]
+__all__ = ["check_int32", "decode_return_message", "message_app_id", "return_message_type"]

@@ -1,6 +1,6 @@
 """Runtime: build a network from a config and run programs on it."""
 
 from netqsim.runtime.network import Network, Node
-from netqsim.runtime.run import RunResults, run
+from netqsim.runtime.run import ControllerStopError, RunResults, run
 
-__all__ = ["Network", "Node", "RunResults", "run"]
+__all__ = ["ControllerStopError", "Network", "Node", "RunResults", "run"]

@@ -16,6 +16,7 @@ from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.host import Host
 from netqsim.host.network_info import make_network_info
 from netqsim.host.nv_compiler import NVCompiler
+from netqsim.host.pairing import plan_sockets
 from netqsim.host.program import Program
 from netqsim.kernel import Channel, Simulator
 from netqsim.network.classical import ClassicalNetwork
@@ -79,6 +80,9 @@ class Network:
             {(clink.stack1, clink.stack2): clink.delay_ns() for clink in config.effective_clinks()},
         )
         self._programs = dict(programs or {})
+        self.sockets = plan_sockets(
+            {node: [p.meta for p in group] for node, group in self._programs.items()}
+        )
         self.nodes: dict[str, Node] = {}
         for stack in config.stacks:
             self.nodes[stack.name] = self._build_node(stack, node_ids[stack.name])
@@ -116,7 +120,7 @@ class Network:
         host = Host(
             sim, name, endpoint, self.classical, self.network_info,
             compiler=NVCompiler if nv else None,
-            remote_epr_socket_id=self._remote_epr_socket_id,
+            sockets=self.sockets,
             entanglement_peers=self._entanglement_peers(name),
         )
         return Node(name, node_id, stack, processor, controller, host, netstack)
@@ -127,15 +131,6 @@ class Network:
             if name in (link.stack1, link.stack2):
                 peers.add(link.stack2 if link.stack1 == name else link.stack1)
         return frozenset(peers)
-
-    def _remote_epr_socket_id(self, remote: str, node: str, index: int) -> int:
-        # The peer's socket towards this node has the index of this node in
-        # the peer program's epr_sockets list (as SquidASM pairs them).
-        for program in self._programs.get(remote, ()):
-            names = list(program.meta.epr_sockets)
-            if node in names:
-                return names.index(node)
-        return 0
 
     def node(self, name: str) -> Node:
         """The node called ``name`` (KeyError naming the known nodes otherwise)."""

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from netqasm.backend.messages import Signal, SignalMessage
 
 from netqsim.config import StackNetworkConfig
 from netqsim.host.program import Program
-from netqsim.kernel import Simulator
+from netqsim.host.statemachine import StateMachineError
+from netqsim.kernel import ProcessError, Simulator
+from netqsim.qnodeos.errors import InstructionError
 from netqsim.runtime.network import Network
 
 ProgramsArg = Mapping[str, Program | Sequence[Program]]
 MODES = ("shared", "fresh")
+
+# Errors the documentation promises from run() itself, not wrapped in the
+# kernel's ProcessError (which says which process failed when).
+_DOCUMENTED_ERRORS = (InstructionError, StateMachineError)
+
+
+class ControllerStopError(RuntimeError):
+    """A node controller did not accept the STOP signal that ends a run."""
 
 
 class RunResults(list):  # type: ignore[type-arg]
@@ -92,8 +103,54 @@ def _simulate(
                 host.run_program(program, iterations, results),
                 name=f"{node}/{program.meta.name}",
             )
-    sim.run()
-    return collected, sim.now
+    failure: BaseException | None = None
+    try:
+        sim.run()
+    except ProcessError as error:
+        failure = _documented(error)
+    if failure is not None:
+        raise failure  # outside the handler: the error keeps its own __cause__
+    end = sim.now
+    sim.run(until=sim.process(_stop_controllers(network), name="netqsim.run/STOP"))
+    return collected, end
+
+
+def _documented(error: ProcessError) -> BaseException:
+    """The error a program raised if it is one run() documents, else ``error`` itself.
+
+    The failed process and the time stay visible: as attributes
+    ``process_name`` and ``process_time`` and, on Python 3.11+, as a note.
+    """
+    cause = error.exception
+    if not isinstance(cause, _DOCUMENTED_ERRORS):
+        return error
+    name = getattr(error.process, "name", str(error.process))
+    cause.process_name = name  # type: ignore[union-attr]
+    cause.process_time = error.time  # type: ignore[union-attr]
+    add_note = getattr(cause, "add_note", None)
+    if add_note is not None:
+        add_note(f"raised in process {name!r} at t={error.time:g} ns")
+    return cause
+
+
+def _stop_controllers(network: Network) -> Generator[Any, Any, None]:
+    """Send ``SignalMessage(STOP)`` to every node's controller and check the replies.
+
+    As netqasm's connections do when they close with ``stop_backend``: a run
+    ends with every controller stopped.
+    """
+    replies = [
+        (name, node.host.endpoint.send(SignalMessage(Signal.STOP), what="STOP signal"))
+        for name, node in network.nodes.items()
+    ]
+    for name, reply in replies:
+        try:
+            yield reply
+        except InstructionError as error:
+            raise ControllerStopError(
+                f"the controller of node {name!r} refused the STOP signal that ends the "
+                f"run: {error}"
+            ) from error
 
 
 def run(
