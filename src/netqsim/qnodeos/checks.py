@@ -23,13 +23,10 @@ from typing import Any
 from netqasm.lang.instr import core
 from netqasm.lang.operand import Address, ArrayEntry, ArraySlice
 
-#: Default instruction budget per subroutine: far above any compiled program
-#: (a loop over 10,000 EPR pairs runs about 200,000 instructions) and small
-#: enough that a subroutine that loops forever fails within seconds.
-DEFAULT_MAX_INSTRUCTIONS = 10_000_000
-#: Default bound on the array entries one application holds at a time
-#: (4 Mi entries, 32 MiB of list slots): 400,000 EPR pairs' result arrays.
-DEFAULT_MAX_ARRAY_ENTRIES = 1 << 22
+from netqsim.config.network import (
+    DEFAULT_MAX_ARRAY_ENTRIES,
+    DEFAULT_MAX_INSTRUCTIONS_PER_SUBROUTINE,
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ class SubroutineLimits:
     """Bounds on the work one subroutine may cause on a node."""
 
     #: Instructions one subroutine may execute (each loop iteration counts).
-    max_instructions: int = DEFAULT_MAX_INSTRUCTIONS
+    max_instructions: int = DEFAULT_MAX_INSTRUCTIONS_PER_SUBROUTINE
     #: Array entries one application may hold, over all its arrays.
     max_array_entries: int = DEFAULT_MAX_ARRAY_ENTRIES
 
@@ -133,8 +130,6 @@ def check_subroutine(
 
 
 __all__ = [
-    "DEFAULT_MAX_ARRAY_ENTRIES",
-    "DEFAULT_MAX_INSTRUCTIONS",
     "ArrayIndexError",
     "ArrayLimitError",
     "BudgetExceeded",
