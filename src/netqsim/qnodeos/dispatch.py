@@ -344,6 +344,12 @@ class InstructionHandlers:
                 f"virtual qubit address {address} is outside the unit module of application "
                 f"{f.app_id}, which has {len(f.unit_module)} qubits",
             )
+        if f.unit_module[address] is None:
+            raise RuleViolation(
+                "qubit-allocated",
+                f"the qubit with address {address} is not allocated for app ID {f.app_id}, "
+                "so it cannot be freed",
+            )
         yield from self._free_physical_qubit(f.subroutine_id, address)  # type: ignore[attr-defined]
 
     def _op_init(self, f: Frame, a: tuple[Any, ...]) -> Gen:
