@@ -224,3 +224,16 @@ def test_stack_config_limits_are_positive_integers():
     for field in ("max_instructions_per_subroutine", "max_array_entries"):
         with pytest.raises(ConfigError, match=field):
             _network(**{field: 0})
+
+
+@pytest.mark.parametrize(
+    ("instruction", "missing"),
+    [("create_epr R0 R1 R2 R3 R4", 7), ("recv_epr R0 R1 R2 R4", 8)],
+)
+def test_epr_instruction_naming_a_missing_array_is_refused(instruction, missing):
+    # old: a bare AssertionError from netqasm's request builder, or a request
+    # whose results had nowhere to go
+    body = "set R0 1\nset R1 0\narray 1 @2\nlea R2 @2\nset R3 7\nset R4 8\n"
+    body += "" if missing == 7 else "array 1 @7\n"  # recv_epr names no argument array
+    text = refused(body + instruction + "\n")
+    assert f"there is no array at address @{missing} (rule: array-exists)" in text

@@ -386,25 +386,36 @@ class InstructionHandlers:
         f.regs[out] = yield from self._processor.measure(position, basis=basis)  # type: ignore[attr-defined]
 
     # -- entanglement --------------------------------------------------------------------
+    def _epr_arrays(self, f: Frame, *addresses: int | None) -> None:
+        """The arrays an EPR instruction names exist (netqasm would fail a bare assert)."""
+        for address in addresses:
+            if address is not None:
+                self._array(f, address)
+
     def _op_create_epr(self, f: Frame, a: tuple[Any, ...]) -> None:
         node, rn, socket, rs, qarr, _, args, ra, results, rr = a
+        q_array = f.regs[qarr]  # unset: a request without qubits (measure directly)
+        arg_array, result_array = self._read(f, args, ra), self._read(f, results, rr)
+        self._epr_arrays(f, q_array, arg_array, result_array)
         self._do_create_epr(  # type: ignore[attr-defined]
             subroutine_id=f.subroutine_id,
             remote_node_id=self._read(f, node, rn),
             epr_socket_id=self._read(f, socket, rs),
-            q_array_address=f.regs[qarr],  # unset: a measure-directly request
-            arg_array_address=self._read(f, args, ra),
-            ent_results_array_address=self._read(f, results, rr),
+            q_array_address=q_array,
+            arg_array_address=arg_array,
+            ent_results_array_address=result_array,
         )
 
     def _op_recv_epr(self, f: Frame, a: tuple[Any, ...]) -> None:
         node, rn, socket, rs, qarr, _, results, rr = a
+        q_array, result_array = f.regs[qarr], self._read(f, results, rr)
+        self._epr_arrays(f, q_array, result_array)
         self._do_recv_epr(  # type: ignore[attr-defined]
             subroutine_id=f.subroutine_id,
             remote_node_id=self._read(f, node, rn),
             epr_socket_id=self._read(f, socket, rs),
-            q_array_address=f.regs[qarr],
-            ent_results_array_address=self._read(f, results, rr),
+            q_array_address=q_array,
+            ent_results_array_address=result_array,
         )
 
     def _waitable(self, f: Frame, address: int, done: Callable[[], bool]) -> Gen:
