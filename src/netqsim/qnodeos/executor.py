@@ -252,6 +252,8 @@ class NodeExecutor(InstructionHandlers, Executor):
                     pc += 1
                 else:
                     pc = handler(frame, args, pc)
+        except InstructionError:
+            raise
         except Exception as exc:
             if isinstance(exc, StaticCheckError):
                 pc = exc.index
