@@ -103,7 +103,11 @@ def test_branch_on_an_unset_register_is_refused(branch):
 def test_negative_array_length_is_refused_not_an_empty_array():
     # old: "array R0 @0" with R0 = -3 made an empty array; ret_arr returned []
     text = refused("set R0 -3\narray R0 @0\nret_arr @0\n")
-    assert "instruction 1 'array R0 @0'" in text
+    assert "instruction 1 'array R0 @0': StaticCheckError" in text  # found before running
+    assert "array @0 cannot have a negative length (-3) (rule: array-length)" in text
+    # a length computed while running is checked when the array instruction runs
+    text = refused("set R0 3\nset R1 -1\nmul R2 R0 R1\narray R2 @0\nret_arr @0\n")
+    assert "instruction 3 'array R2 @0': ArrayLimitError" in text
     assert "array @0 cannot have a negative length (-3) (rule: array-length)" in text
 
 
@@ -161,8 +165,14 @@ def test_budget_counts_instructions_not_subroutines():
 def test_huge_array_is_refused_naming_the_limit_without_allocating():
     # old: [None] * (2**31 - 1) -- 16 GiB -- and a bare "MemoryError:"
     text = refused(f"set R0 {2**31 - 1}\narray R0 @0\n")
-    assert "ArrayLimitError: array @0 of 2147483647 entries would make application 0 hold " in text
-    assert "the limit is 4194304 (stack config key 'max_array_entries') (rule: array-size)" in text
+    assert "instruction 1 'array R0 @0': StaticCheckError: array @0 of 2147483647 entries " in text
+    assert "longer than the limit of 4194304 array entries per application" in text
+    assert "'max_array_entries') (rule: array-size)" in text
+    # the same length computed while running: refused when the array instruction runs
+    text = refused("set R0 65536\nset R1 32767\nmul R2 R0 R1\narray R2 @0\n")
+    assert "instruction 3 'array R2 @0': ArrayLimitError: array @0 of 2147418112 entries" in text
+    assert "would make application 0 hold 2147418112 array entries; the limit is 4194304 " in text
+    assert "(stack config key 'max_array_entries') (rule: array-size)" in text
 
 
 def test_array_limit_counts_all_arrays_of_the_application_and_replacements_give_back():

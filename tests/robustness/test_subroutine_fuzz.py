@@ -109,10 +109,10 @@ class Model:
 
 def run_model(model: Model, ops: list[tuple]) -> tuple[list, dict, Any]:
     """(returned registers, returned arrays, None) or ([], {}, (index, rule))."""
+    failure = static_failure(ops)
+    if failure is not None:
+        return [], {}, failure
     n = len(ops)
-    for index, op in enumerate(ops):  # static: branch targets
-        if op[0] in BRANCHES and not 0 <= op[-1] <= n:
-            return [], {}, (index, "branch-target")
     regs: list[tuple[str, int]] = []
     snapshots: dict[int, list] = {}
     dirty: set[int] = set()
@@ -130,6 +130,23 @@ def run_model(model: Model, ops: list[tuple]) -> tuple[list, dict, Any]:
         if address in model.arrays:
             arrays[address] = list(model.arrays[address])
     return regs, arrays, None
+
+
+def static_failure(ops: list[tuple]) -> tuple[int, str] | None:
+    """The checks before anything runs: branch targets, and array lengths a
+    ``set`` right before the ``array`` fixes (unless a branch lands on it)."""
+    n = len(ops)
+    targets = {op[-1] for op in ops if op[0] in BRANCHES}
+    for index, op in enumerate(ops):
+        previous = ops[index - 1] if index else ()
+        if op[0] == "array" and index not in targets and previous[:2] == ("set", op[1]):
+            if previous[2] < 0:
+                return index, "array-length"
+            if previous[2] > ARRAY_ENTRIES:
+                return index, "array-size"
+        if op[0] in BRANCHES and not 0 <= op[-1] <= n:
+            return index, "branch-target"
+    return None
 
 
 BINARY = {
@@ -314,7 +331,26 @@ def subroutine_ops(draw: Any, first: bool) -> list[tuple]:
             prologue += [("set", q, address)]
             prologue += [("qalloc", q), ("init", q)] if first else []
     n = len(prologue) + length
-    return prologue + [draw(operation(len(prologue) + i, n, clean)) for i in range(length)]
+    ops = prologue + [draw(operation(len(prologue) + i, n, clean)) for i in range(length)]
+    if not clean:  # injected faults that random operands rarely hit
+        for snippet in draw(st.lists(st.sampled_from(FAULTS), max_size=2)):
+            at = draw(st.integers(0, len(ops)))
+            ops[at:at] = snippet
+    return ops
+
+
+FAULTS = [
+    [("set", "R1", -1), ("array", "R1", 1)],  # negative length, refused before running
+    [("set", "R1", 2**31 - 1), ("array", "R1", 1)],  # huge, refused before running
+    [("set", "R1", 40), ("add", "R1", "R1", "R1"), ("array", "R1", 2)],  # 80 > 64, running
+    [("set", "R2", 65536), ("mul", "R2", "R2", "R2"), ("ret_reg", "R2")],  # int32 overflow
+    [("set", "R2", 65536), ("mul", "R3", "R2", "R2"), ("set", "R4", 0),
+     ("set", "R1", 1), ("array", "R1", 2), ("store", "R3", 2, "R4")],  # overflow in store
+    [("set", "Q0", 0), ("qalloc", "Q0"), ("x", "Q0")],  # a gate on a qubit never initialised
+    [("set", "Q1", 1), ("qalloc", "Q1"), ("init", "Q1"), ("h", "Q1"), ("meas", "Q1", "M0")],
+    [("set", "R1", 0), ("jmp", -1)],  # a negative branch target
+    [("set", "R1", 0), ("bez", "R1", 0)],  # loops until the budget runs out
+]
 
 
 def text(op: tuple) -> str:

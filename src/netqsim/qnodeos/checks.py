@@ -88,6 +88,23 @@ class StaticCheckError(RuleViolation, ValueError):
         super().__init__(rule, message)
 
 
+def _check_constant_length(index: int, previous: Any, array: Any, limit: int) -> None:
+    if not (isinstance(previous, core.SetInstruction) and previous.reg == array.size):
+        return
+    length = previous.imm.value
+    if length < 0:
+        raise StaticCheckError(
+            index, "array-length",
+            f"array {array.address} cannot have a negative length ({length})",
+        )
+    if length > limit:
+        raise StaticCheckError(
+            index, "array-size",
+            f"array {array.address} of {length} entries is longer than the limit of {limit} "
+            "array entries per application (stack config key 'max_array_entries')",
+        )
+
+
 def _addresses(instr: Any) -> Iterator[Address]:
     for value in vars(instr).values():
         if isinstance(value, Address):
@@ -97,18 +114,27 @@ def _addresses(instr: Any) -> Iterator[Address]:
 
 
 def check_subroutine(
-    instructions: Sequence[Any], supported: Container[type] | None = None
+    instructions: Sequence[Any],
+    supported: Container[type] | None = None,
+    limits: SubroutineLimits | None = None,
 ) -> None:
     """Raise :class:`StaticCheckError` for the first instruction that breaks a static rule.
 
     Rules: ``branch-target`` (a jump or branch goes to an instruction of the
     subroutine, or to its end: 0 <= target <= number of instructions);
     ``array-address`` (array addresses are >= 0); ``instruction-set`` (every
-    instruction's class is in ``supported``, when given).
+    instruction's class is in ``supported``, when given); ``array-length`` and
+    ``array-size`` for an ``array`` whose length a ``set`` right before it
+    fixes (how compiled programs make arrays): not negative, not above
+    ``limits.max_array_entries``.
     """
     end = len(instructions)
     branches = (core.JmpInstruction, core.BranchUnaryInstruction, core.BranchBinaryInstruction)
+    targets = {i.line.value for i in instructions if isinstance(i, branches)}
+    limit = (limits or SubroutineLimits()).max_array_entries
     for index, instr in enumerate(instructions):
+        if isinstance(instr, core.ArrayInstruction) and index not in targets and index > 0:
+            _check_constant_length(index, instructions[index - 1], instr, limit)
         if supported is not None and type(instr) not in supported:
             raise StaticCheckError(
                 index, "instruction-set", f"this node cannot execute {type(instr).__name__}"

@@ -105,6 +105,7 @@ class NodeExecutor(InstructionHandlers, Executor):
         if not isinstance(limits, SubroutineLimits):
             raise TypeError(f"limits must be a SubroutineLimits, not {type(limits).__name__}")
         self._limits = limits
+        self._plans.clear()  # plans were checked against the old limits
 
     # -- applications -------------------------------------------------------------
     def init_new_application(self, app_id: int, max_qubits: int) -> None:
@@ -211,7 +212,7 @@ class NodeExecutor(InstructionHandlers, Executor):
         cached = self._plans.get(key)
         if cached is not None:
             return cached[1]
-        check_subroutine(instructions, supported=_Supported(self))
+        check_subroutine(instructions, supported=_Supported(self), limits=self._limits)
         plan = self.compile_plan(instructions)
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             del self._plans[next(iter(self._plans))]  # drop the oldest
