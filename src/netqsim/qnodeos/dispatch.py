@@ -93,7 +93,8 @@ def _unset(register: Register) -> UnsetRegisterError:
 class InstructionHandlers:
     """The executor's instruction handlers and the plan compiler (a mixin of NodeExecutor).
 
-    Relies on the executor for ``_processor``, ``_limits``, ``_returns``,
+    Relies on the executor for ``_dispatch_cache`` (a dict, filled here),
+    ``_processor``, ``_limits``, ``_returns``,
     ``_returned_arrays``, ``_dirty_arrays``, ``_array_entries``,
     ``breakpoint_hook``, the qubit bookkeeping (``_allocate_physical_qubit``,
     ``_free_physical_qubit``), the EPR entry points (``_do_create_epr``,
@@ -156,7 +157,7 @@ class InstructionHandlers:
         ]
 
     def _entry_for(self, cls: type) -> tuple[int, Callable[..., Any], Decoder] | None:
-        cache = self.__dict__.setdefault("_dispatch_cache", {})
+        cache = self._dispatch_cache
         if cls not in cache:
             for base, kind, handler, decode in self._rules():
                 if issubclass(cls, base):

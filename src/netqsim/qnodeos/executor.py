@@ -78,6 +78,7 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._array_entries: dict[int, int] = {}
         self._limits = SubroutineLimits()
         self._plans: dict[tuple[int, ...], tuple[list[Any], list[Step]]] = {}
+        self._dispatch_cache = {}
         #: Called as ``hook(executor, app_id, action, role)`` on ``breakpoint``.
         self.breakpoint_hook: Callable[[NodeExecutor, int, int, int], None] | None = None
 
