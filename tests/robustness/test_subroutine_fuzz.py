@@ -7,7 +7,8 @@ ret_arr, wait_*) and quantum ones on a perfect 3-qubit generic device (qalloc,
 init, x, h, meas, qfree). Faults are injected by drawing operands from ranges
 that include the bad cases: unset registers, negative and out-of-range array
 indices and lengths, huge lengths, negative or past-the-end branch targets,
-loops that never end, bad qubit addresses, division by zero, int32 overflow.
+loops that never end, bad qubit addresses, division by zero, int32 overflow;
+and by inserting snippets that random operands rarely produce (``FAULTS``).
 
 Every example asserts: one reply (MsgDone, after an ErrorMessage if it failed)
 per message, in order; the simulation ends; the controller still answers
