@@ -220,6 +220,18 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._plans[key] = (list(instructions), plan)
         return plan
 
+    def execute(self, app_id: int, instructions: list[NetQASMInstruction]) -> Gen:
+        """Run a decoded subroutine body for application ``app_id``.
+
+        What netqasm's ``execute_subroutine`` does, without needing a
+        ``Subroutine`` object (whose constructor scans every operand): a
+        controller that caches decoded bodies can pass the cached list as it is.
+        """
+        subroutine_id = self._get_new_subroutine_id()
+        self._subroutines[subroutine_id] = _Running(app_id)  # type: ignore[assignment]
+        yield from self._execute_commands(subroutine_id, instructions)
+        self._clear_subroutine(subroutine_id)
+
     def _execute_commands(self, subroutine_id: int, commands: list[NetQASMInstruction]) -> Gen:
         app_id = self._subroutines[subroutine_id].app_id
         assert app_id is not None
@@ -364,6 +376,15 @@ class NodeExecutor(InstructionHandlers, Executor):
                 f"on node {self.name!r}"
             )
         return int(unit_module[virtual_address])  # type: ignore[arg-type]
+
+
+class _Running:
+    """What the executor keeps of a running subroutine: its application."""
+
+    __slots__ = ("app_id",)
+
+    def __init__(self, app_id: int) -> None:
+        self.app_id = app_id
 
 
 class _Supported:
