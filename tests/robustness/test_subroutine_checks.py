@@ -7,6 +7,8 @@ read "node 'Alice', app 0, t=... ns, instruction <index> '<text>': <Error>:
 <what> (rule: <rule>) [GENERAL]".
 """
 
+import re
+
 import pytest
 from netqasm.backend.messages import ErrorCode, ErrorMessage, MsgDoneMessage
 from netqasm.sdk.qubit import Qubit
@@ -247,3 +249,15 @@ def test_epr_instruction_naming_a_missing_array_is_refused(instruction, missing)
     body += "" if missing == 7 else "array 1 @7\n"  # recv_epr names no argument array
     text = refused(body + instruction + "\n")
     assert f"there is no array at address @{missing} (rule: array-exists)" in text
+
+
+def test_limits_are_positive_integers_and_set_as_a_whole():
+    for bad in (0, -1, 1.5, True):
+        message = f"max_instructions must be a positive integer, not {bad!r}"
+        with pytest.raises(ValueError, match=re.escape(message)):
+            SubroutineLimits(max_instructions=bad)
+        with pytest.raises(ValueError, match="max_array_entries must be a positive integer"):
+            SubroutineLimits(max_array_entries=bad)
+    executor = make_harness().controller.executor
+    with pytest.raises(TypeError, match="limits must be a SubroutineLimits, not int"):
+        executor.limits = 1000
