@@ -16,6 +16,10 @@ Workloads (each timed best-of-3 in this one process, after a short warm-up):
   Ry(pi/4)|0>, EPR pair, Bell measurement, two classical bits, corrections,
   check measurement) on ``configs/noisy_two_nodes.yaml`` (noisy generic
   devices, depolarise link, 10 us classical link), 1000 runs; runs per second.
+* **old executor dispatch**: the teleportation and the perfect-link 1-per-request
+  rows once more with every node on netqasm's per-instruction handlers
+  (``old_dispatch.py``, the executor before issue 11), printed next to today's
+  path: the executor's share of the speed-up, measured on the same CPU load;
 * **baselines**, measured in the same process for context:
 
   - a trivial single-node program (allocate one qubit, measure, flush) run
@@ -36,6 +40,7 @@ from typing import Any
 
 import numpy as np
 from netqasm.sdk.qubit import Qubit
+from old_dispatch import old_dispatch
 
 import netqsim
 from netqsim import Program, ProgramMeta
@@ -165,6 +170,12 @@ def link_sample_seconds(samples: int) -> float:
     return best_of(work)
 
 
+def old_path_seconds(measure: Callable[[], float]) -> float:
+    """``measure()`` with every node on the executor's old dispatch path."""
+    with old_dispatch():
+        return measure()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=1000, help="EPR pairs per measurement")
@@ -200,6 +211,14 @@ def main(argv: list[str] | None = None) -> None:
             link_sample_seconds(args.pairs),
         ),
     ]
+
+    old = [
+        ("old dispatch: EPR keep+measure, perfect, 1/request", args.pairs, "pairs",
+         old_path_seconds(lambda: pairs_seconds(PERFECT, 1, args.pairs))),
+        ("old dispatch: teleportation", args.runs, "runs",
+         old_path_seconds(lambda: teleport_seconds(args.runs))),
+    ]
+    baselines = old + baselines
 
     print(
         f"EPR throughput, wall time best of {REPEATS}, seed {SEED} "

@@ -11,6 +11,8 @@ serialized NetQASM messages and gets the replies back as bytes.
 What is printed:
 
 1. **runs/s** (best of 3 timed runs) and the wall time of each run;
+   and the same with the executor's old dispatch path (``old_dispatch.py``:
+   netqasm's per-instruction handlers, as before issue 11);
 2. **SDK baseline**, measured in the same process: the same subroutine built
    and compiled N times by the NetQASM SDK on a ``HostConnection`` whose
    flush pops, compiles and instantiates the subroutine and then drops it
@@ -33,7 +35,8 @@ What is printed:
                              ``netqasm/lang/parsing/binary.py``,
                              ``netqasm/lang/encoding.py``, ``netqsim/qnodeos/wire.py``
    executor                  ``netqasm/backend/executor.py``,
-                             ``netqsim/qnodeos/executor.py``
+                             ``netqsim/qnodeos/executor.py``, ``dispatch.py``,
+                             ``checks.py``, ``benchmarks/old_dispatch.py``
    quantum ops               ``netqsim/hardware/``, ``netqsim/quantum/``
    kernel                    ``netqsim/kernel/``
    host/controller glue      ``netqsim/host/``, ``netqsim/qnodeos/controller.py``,
@@ -68,6 +71,7 @@ from collections.abc import Callable
 from typing import Any
 
 from netqasm.sdk.qubit import Qubit
+from old_dispatch import old_dispatch
 
 import netqsim
 from netqsim import Program, ProgramMeta
@@ -220,6 +224,9 @@ _RULES = (
     ("netqsim/qnodeos/wire.py", "serialization"),
     ("netqasm/backend/executor.py", "executor"),
     ("netqsim/qnodeos/executor.py", "executor"),
+    ("netqsim/qnodeos/dispatch.py", "executor"),
+    ("netqsim/qnodeos/checks.py", "executor"),
+    ("benchmarks/old_dispatch.py", "executor"),
     ("netqsim/hardware/", "quantum ops"),
     ("netqsim/quantum/", "quantum ops"),
     ("netqsim/kernel/", "kernel"),
@@ -342,6 +349,12 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"  best of {REPEATS}: {best:.3f} s = {n / best:,.0f} runs/s "
         f"({1e6 * best / n:.0f} us per iteration)"
+    )
+    with old_dispatch():  # right after today's path, so under about the same CPU load
+        old = min(one_run(config, n) for _ in range(REPEATS))
+    print(
+        f"  old executor dispatch (netqsim before issue 11: netqasm's handlers): "
+        f"{n / old:,.0f} runs/s, x{old / best:.2f} the time of today's path"
     )
 
     baselines: list[tuple[str, Callable[[], float]]] = [

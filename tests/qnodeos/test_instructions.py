@@ -13,7 +13,6 @@ from netqasm.backend.messages import ErrorCode, MsgDoneMessage
 from tests.qnodeos.harness import instruction_count, run_subroutine
 
 from netqsim.config import GenericQDeviceConfig
-from netqsim.kernel import DeadlockError
 
 
 def value(body, reg="R2", **kw):
@@ -271,49 +270,54 @@ def test_wait_any_needs_only_one_entry():
     assert value(body) == 1
 
 
-def app_worker(h):
-    return next(p for p in h.sim._processes if p.name == "Alice/app 0")
-
-
 @pytest.mark.parametrize(
     "wait",
     ["wait_all @0[0:3]", "wait_any @0[0:2]", "wait_single @0[1]"],
 )
-def test_wait_on_entries_nobody_fills_leaves_the_app_waiting(wait):
-    # Observed behaviour: the app worker is a daemon process, so sim.run()
-    # returns normally (no DeadlockError) with the subroutine parked on the
-    # executor's array waiter; no MsgDone ever reaches the host. A host that
-    # waits for the reply (run(until=...)) gets a DeadlockError instead of a
-    # silent hang. Only entanglement results fill arrays behind a subroutine's back.
+def test_wait_on_entries_nobody_fills_is_an_error_at_once_naming_the_array(wait):
+    # Issue 11, finding 6: this used to park the subroutine forever (no reply).
+    # Only entanglement results fill arrays behind a subroutine's back; with no
+    # pending request of the application writing @0, the wait can never end.
     body = "array 3 @0\nset R0 1\nstore R0 @0[2]\n" + wait + "\nset R2 1\nret_reg R2\n"
-    out = run_subroutine(body)
-    h = out.harness
-    assert out.time is None
-    assert [type(m).__name__ for _, m in h.replies] == ["MsgDoneMessage"]  # InitNewApp only
-    waiters = h.controller.executor._array_waiters
-    assert len(waiters) == 1 and not waiters[0].triggered
-    worker = app_worker(h)
-    assert worker.is_alive and worker.daemon and worker.target is waiters[0]
-    never = h.sim.event("reply to the subroutine")
-    with pytest.raises(DeadlockError):
-        h.sim.run(until=never)
-    # Filling the array and notifying wakes the wait up; the subroutine completes.
-    h.controller.executor._app_arrays[0][0, 0] = 1
-    h.controller.executor._app_arrays[0][0, 1] = 1
-    h.controller.executor.notify_arrays_changed()
-    h.sim.run()
-    kinds = [(type(m).__name__, getattr(m, "msg_id", None)) for _, m in h.replies]
-    assert kinds[-1] == ("MsgDoneMessage", 1)
-    assert any(getattr(m, "value", None) == 1 for _, m in h.replies[1:])
+    out = run_subroutine(body, instr_time=2.0)
+    code, text = out.error
+    n = instruction_count(body) - 2  # the wait is the last instruction that runs
+    assert code is ErrorCode.GENERAL and out.time == n * 2.0  # at the wait, not later
+    assert f"instruction {n - 1} '{wait.split()[0]} " in text
+    assert "array @0 has undefined entries that nothing will write" in text
+    assert "(rule: wait-fillable)" in text
+    assert out.harness.controller.executor._array_waiters == []
 
 
-def test_wait_all_with_a_hole_keeps_waiting_after_a_spurious_wakeup():
-    out = run_subroutine("array 2 @0\nset R0 1\nstore R0 @0[0]\nwait_all @0[0:2]\n")
-    h = out.harness
-    h.controller.executor.notify_arrays_changed()  # nothing changed: waits again
+@pytest.mark.parametrize("wait", ["wait_all @7[0:1]", "wait_any @7[0:1]", "wait_single @7[0]"])
+def test_wait_on_an_array_that_does_not_exist_is_an_error_at_once(wait):
+    code, text = failure(wait + "\n")
+    assert code is ErrorCode.GENERAL
+    assert "there is no array at address @7 (rule: array-exists)" in text
+
+
+def test_wait_keeps_waiting_while_a_pending_request_of_the_app_can_fill_the_array():
+    from netqasm.backend.executor import EprCmdData
+    from tests.qnodeos.harness import make_harness
+
+    h = make_harness()
+    ex = h.controller.executor
+    # The subroutine of message 1 gets subroutine id 0: a receive request of it
+    # that will write array @0 (as recv_epr registers one).
+    pending = EprCmdData(0, 0, None, None, tot_pairs=1, pairs_left=1)
+    ex._epr_recv_requests[1, 0].append(pending)
+    out = run_subroutine("array 2 @0\nset R0 1\nstore R0 @0[0]\nwait_all @0[0:2]\n", harness=h)
+    assert out.time is None and out.error is None and len(ex._array_waiters) == 1
+    ex.notify_arrays_changed()  # a spurious wake-up: nothing changed, it waits again
     h.sim.run()
+    assert len(ex._array_waiters) == 1
     assert not any(isinstance(m, MsgDoneMessage) and m.msg_id == 1 for _, m in h.replies)
-    assert len(h.controller.executor._array_waiters) == 1
+    # The request goes away unfulfilled: the next wake-up is an error, not a hang.
+    ex._epr_recv_requests[1, 0].clear()
+    ex.notify_arrays_changed()
+    h.sim.run()
+    assert isinstance(h.replies[-1][1], MsgDoneMessage) and h.replies[-1][1].msg_id == 1
+    assert "rule: wait-fillable" in str(h.controller.errors[1])
 
 
 # -- breakpoint -------------------------------------------------------------------

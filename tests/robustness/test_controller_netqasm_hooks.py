@@ -16,10 +16,12 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from netqasm.backend.executor import Executor
+from netqasm.backend.executor import EprCmdData, Executor
 from netqasm.backend.qnodeos import QNodeController
+from netqasm.sdk.shared_memory import Arrays
 
 import netqsim.qnodeos.controller as controller_module
+import netqsim.qnodeos.dispatch as dispatch_module
 import netqsim.qnodeos.executor as executor_module
 from netqsim.qnodeos import NodeController, NodeExecutor
 
@@ -61,6 +63,13 @@ TESTED_SIGNATURES = {
         "_set_register": "(self, app_id, register, value)",
         "_get_position": "(self, subroutine_id=None, address=0, app_id=None)",
         "_clear_subroutine": "(self, subroutine_id)",
+        "_setup_registers": "(self, app_id)",
+        "_setup_arrays": "(self, app_id)",
+        "_clear_arrays": "(self, app_id)",
+        "_get_new_subroutine_id": "(self)",
+        "_free_physical_qubit": "(self, subroutine_id, address)",
+        "execute_subroutine": "(self, subroutine)",
+        "_get_array": "(self, app_id, address)",
         "node_id": None,  # a property
     },
     "QNodeController": {
@@ -124,6 +133,16 @@ def _hooks(module, class_name: str) -> tuple[set[str], set[str]]:
     return defined, used
 
 
+def _called_on_executor(module) -> set[str]:
+    """Private netqasm Executor names a helper module calls on the executor it drives."""
+    tree = ast.parse(Path(module.__file__).read_text())
+    return {
+        node.attr for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+        and not node.attr.startswith("__") and hasattr(Executor, node.attr)
+    }
+
+
 CASES = [
     (executor_module, "NodeExecutor", NodeExecutor, Executor, lambda: Executor(name="probe")),
     (controller_module, "NodeController", NodeController, QNodeController,
@@ -160,6 +179,8 @@ def test_every_private_hook_netqsim_uses_exists_in_netqasm(module, name, ours, b
                          ids=[c[1] for c in CASES])
 def test_hook_signatures_are_the_ones_netqsim_was_written_for(module, name, ours, base, make):
     defined, used = _hooks(module, name)
+    if base is Executor:  # the dispatch table runs instructions through the executor's hooks
+        used |= _called_on_executor(dispatch_module)
     expected = TESTED_SIGNATURES[base.__name__]
     hooks = sorted(n for n in (defined | used) if hasattr(base, n) and not n.startswith("__"))
     unknown = [n for n in hooks if n not in expected]
@@ -200,3 +221,21 @@ def test_overrides_accept_every_parameter_netqasm_passes(module, name, ours, bas
         if lost:
             problems.append(f"{hook} does not accept {lost}")
     assert not problems, f"{name} overrides out of step with netqasm: {problems}"
+
+
+def test_executor_state_and_epr_bookkeeping_keep_their_shape():
+    """Executor state the dispatch table reads, and the EPR/array records it fills."""
+    executor = Executor(name="probe")
+    for name in ("_registers", "_app_arrays", "_qubit_unit_modules", "_subroutines",
+                 "_used_physical_qubit_addresses", "_epr_create_requests",
+                 "_epr_recv_requests", "_pending_epr_responses", "_program_counters"):
+        assert hasattr(executor, name), f"netqasm's Executor no longer has {name}"
+    fields = list(EprCmdData.__dataclass_fields__)
+    assert fields[:2] == ["subroutine_id", "ent_results_array_address"], (
+        f"netqasm's EprCmdData fields are now {fields}"
+    )
+    arrays = Arrays()
+    arrays.init_new_array(3, 2)
+    assert arrays.has_array(3) and arrays._get_array(3) == [None, None], (
+        "netqasm's Arrays changed shape"
+    )

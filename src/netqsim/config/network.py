@@ -29,6 +29,7 @@ from .base import (
     ConfigModel,
     Loc,
     Nanoseconds,
+    PositiveInt,
     Problem,
     Problems,
     unknown_message,
@@ -44,6 +45,14 @@ from .links import (
 from .qdevice import QDEVICE_TYPES, GenericQDeviceConfig, QDeviceConfig
 
 _MISSING: Any = object()
+
+#: Default instruction budget of one subroutine: far above any compiled program
+#: (a loop over 10,000 EPR pairs runs about 200,000 instructions), small enough
+#: that a subroutine that loops forever fails within seconds of wall time.
+DEFAULT_MAX_INSTRUCTIONS_PER_SUBROUTINE = 10_000_000
+#: Default bound on the array entries one application holds at a time
+#: (4 Mi entries, 32 MiB of list slots; the result arrays of 400,000 EPR pairs).
+DEFAULT_MAX_ARRAY_ENTRIES = 1 << 22
 
 
 def _self_message(name: str) -> str:
@@ -154,6 +163,16 @@ class StackConfig(ConfigModel):
     instr_latency: Nanoseconds = Field(
         default=0.0,
         description="netqsim extension: QNodeOS processing time per NetQASM instruction [ns].",
+    )
+    max_instructions_per_subroutine: PositiveInt = Field(
+        default=DEFAULT_MAX_INSTRUCTIONS_PER_SUBROUTINE,
+        description="netqsim extension: instructions one subroutine may execute (loop "
+        "iterations count); more is an error naming the instruction.",
+    )
+    max_array_entries: PositiveInt = Field(
+        default=DEFAULT_MAX_ARRAY_ENTRIES,
+        description="netqsim extension: array entries one application may hold on this node, "
+        "over all its arrays; an 'array' beyond it is an error.",
     )
 
     _KW: ClassVar[dict[str, Any]] = {

@@ -1,62 +1,53 @@
 """The node controller's executor: runs NetQASM subroutines on a processor.
 
-Builds on :class:`netqasm.backend.executor.Executor`, which interprets the
-classical instruction set, keeps registers, arrays and qubit mappings per
-application, and does the EPR bookkeeping. This subclass adds what a
-simulated node needs: quantum instructions that run on the node's
-:class:`~netqsim.hardware.QuantumProcessor` in simulated time, a per-instruction
-processing time, the instructions netqasm leaves out (``meas_basis*``,
-``breakpoint``), real waiting (``wait_*``), a bounded qubit supply
-(out of qubits is an error), and error reports that name the instruction.
+Builds on :class:`netqasm.backend.executor.Executor` for the application and
+EPR bookkeeping (qubit unit modules, arrays, pending entanglement requests).
+Instructions run through netqsim's own dispatch table
+(:mod:`netqsim.qnodeos.dispatch`), after the static checks of
+:mod:`netqsim.qnodeos.checks`, with an instruction budget per subroutine.
+Quantum instructions run on the node's :class:`~netqsim.hardware.QuantumProcessor`
+in simulated time; every instruction also costs a per-instruction processing
+time; ``wait_*`` really waits, for entanglement results only; the qubit
+supply is bounded (out of qubits is an error); errors name the instruction.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Generator
 from typing import Any
 
-import numpy as np
-from netqasm.backend.executor import Executor, inc_program_counter
-from netqasm.backend.messages import ReturnArrayMessage, ReturnRegMessage
-from netqasm.lang import instr as ins
-from netqasm.lang import operand
-from netqasm.lang.instr import NetQASMInstruction
-from netqasm.lang.operand import Address
+from netqasm.backend.executor import Executor
+from netqasm.backend.messages import ReturnArrayMessage
+from netqasm.lang.instr.base import NetQASMInstruction
+from netqasm.lang.operand import Register
 
 from netqsim.hardware.errors import NoQubitError, UnsupportedInstruction
 from netqsim.kernel import Event, Simulator
+from netqsim.qnodeos.checks import (
+    BudgetExceeded,
+    StaticCheckError,
+    SubroutineLimits,
+    check_subroutine,
+)
+from netqsim.qnodeos.dispatch import (
+    GEN,
+    PLAIN,
+    Frame,
+    InstructionHandlers,
+    Step,
+    new_registers,
+    slot,
+)
 from netqsim.qnodeos.errors import InstructionError
-from netqsim.qnodeos.wire import check_int32
+from netqsim.qnodeos.measure import measurement_basis
 
 Gen = Generator[Any, Any, Any]
 
-_PAULI = {
-    "X": np.array([[0, 1], [1, 0]], dtype=complex),
-    "Y": np.array([[0, -1j], [1j, 0]], dtype=complex),
-    "Z": np.array([[1, 0], [0, -1]], dtype=complex),
-}
-# Axes of the three rotations of each meas_basis variant.
-_MEAS_BASIS_AXES = {"meas_basis": "XYX", "meas_basis_yzy": "YZY", "meas_basis_zxz": "ZXZ"}
+# Distinct subroutine bodies whose checked plans are remembered per node.
+_PLAN_CACHE_SIZE = 256
 
 
-def _rotation(axis: str, angle: float) -> np.ndarray:
-    return math.cos(angle / 2) * np.eye(2) - 1j * math.sin(angle / 2) * _PAULI[axis]
-
-
-def measurement_basis(axes: str, angles: tuple[float, float, float]) -> np.ndarray:
-    """The unitary U whose columns are the basis of a ``meas_basis`` measurement.
-
-    NetQASM rotates by ``axes[0]`` first, then ``axes[1]``, then ``axes[2]``,
-    and measures Z: that is a measurement in the basis ``R^dagger |k>``.
-    """
-    rot = _rotation(axes[2], angles[2]) @ _rotation(axes[1], angles[1]) @ _rotation(
-        axes[0], angles[0]
-    )
-    return rot.conj().T  # type: ignore[no-any-return]
-
-
-class NodeExecutor(Executor):
+class NodeExecutor(InstructionHandlers, Executor):
     """Executes the subroutines of every application on one node.
 
     Quantum instructions go to ``processor`` and take its simulated time; every
@@ -84,6 +75,10 @@ class NodeExecutor(Executor):
         self._returned_arrays: dict[int, set[int]] = {}
         self._dirty_arrays: dict[int, set[int]] = {}
         self._array_waiters: list[Event] = []
+        self._array_entries: dict[int, int] = {}
+        self._limits = SubroutineLimits()
+        self._plans: dict[tuple[int, ...], tuple[list[Any], list[Step]]] = {}
+        self._dispatch_cache = {}
         #: Called as ``hook(executor, app_id, action, role)`` on ``breakpoint``.
         self.breakpoint_hook: Callable[[NodeExecutor, int, int, int], None] | None = None
 
@@ -100,6 +95,18 @@ class NodeExecutor(Executor):
 
     def _get_simulated_time(self) -> int:
         return int(self._sim.now)
+
+    @property
+    def limits(self) -> SubroutineLimits:
+        """The instruction budget and array bound every subroutine runs under."""
+        return self._limits
+
+    @limits.setter
+    def limits(self, limits: SubroutineLimits) -> None:
+        if not isinstance(limits, SubroutineLimits):
+            raise TypeError(f"limits must be a SubroutineLimits, not {type(limits).__name__}")
+        self._limits = limits
+        self._plans.clear()  # plans were checked against the old limits
 
     # -- applications -------------------------------------------------------------
     def init_new_application(self, app_id: int, max_qubits: int) -> None:
@@ -127,15 +134,23 @@ class NodeExecutor(Executor):
     def _clear_shared_memory(self, app_id: int) -> None:
         pass
 
-    def _update_shared_memory(self, app_id: int, entry: Any, value: Any) -> None:
-        if isinstance(entry, operand.Register):
-            check_int32(value, f"register {entry}")
-            self._returns[app_id].append(ReturnRegMessage(register=entry.cstruct, value=value))
-        elif isinstance(entry, Address):
-            self._returns[app_id].append(ReturnArrayMessage(entry.address, list(value)))
-            self._returned_arrays[app_id].add(entry.address)
-        else:
-            raise TypeError(f"cannot return {entry!r} to the host")
+    # Registers are one flat list per application (see netqsim.qnodeos.dispatch).
+    def _setup_registers(self, app_id: int) -> None:
+        self._registers[app_id] = new_registers()  # type: ignore[assignment]
+
+    def _get_register(self, app_id: int, register: Register) -> int | None:
+        return self._registers[app_id][slot(register)]  # type: ignore[index]
+
+    def _set_register(self, app_id: int, register: Register, value: int) -> None:
+        self._registers[app_id][slot(register)] = value  # type: ignore[index]
+
+    def _setup_arrays(self, app_id: int) -> None:
+        super()._setup_arrays(app_id)
+        self._array_entries[app_id] = 0
+
+    def _clear_arrays(self, app_id: int) -> None:
+        super()._clear_arrays(app_id)
+        self._array_entries.pop(app_id, None)
 
     def take_returns(self, app_id: int) -> list[Any]:
         """The return messages of the subroutine that just ended, in order.
@@ -156,16 +171,6 @@ class NodeExecutor(Executor):
         return returns
 
     # -- arrays: remember what changed, wake up waiters --------------------------
-    def _set_array_entry(self, app_id: int, array_entry: Any, value: int | None) -> None:
-        if value is not None:  # arrays go to the host as 32-bit integers
-            check_int32(value, f"value stored in array entry {array_entry}")
-        super()._set_array_entry(app_id, array_entry, value)
-        self._dirty_arrays[app_id].add(array_entry.address.address)
-
-    def _initialize_array(self, app_id: int, address: Address, length: int) -> None:
-        super()._initialize_array(app_id, address, length)
-        self._dirty_arrays[app_id].add(address.address)
-
     def _store_ent_info(self, epr_cmd_data: Any, response: Any, pair_index: int) -> None:
         super()._store_ent_info(epr_cmd_data, response, pair_index)
         app_id = self._get_app_id(epr_cmd_data.subroutine_id)
@@ -183,37 +188,93 @@ class NodeExecutor(Executor):
         self._array_waiters.append(event)
         yield event
 
+    def _can_fill(self, app_id: int, address: int) -> bool:
+        """True if a pending entanglement request of ``app_id`` writes array ``address``."""
+        for requests in (self._epr_create_requests, self._epr_recv_requests):
+            for pending in requests.values():
+                for data in pending:
+                    if data.ent_results_array_address != address:
+                        continue
+                    subroutine = self._subroutines.get(data.subroutine_id)
+                    if subroutine is not None and subroutine.app_id == app_id:
+                        return True
+        return False
+
     # -- running subroutines ------------------------------------------------------
+    def plan(self, instructions: list[NetQASMInstruction]) -> list[Step]:
+        """The checked dispatch plan of a subroutine body (StaticCheckError if a rule fails).
+
+        Plans are cached by the identity of the instruction objects: the
+        controller hands out the same decoded instructions for a body it has
+        seen, so a program that loops checks and compiles its body once. The
+        cache keeps the instructions alive, so their ids stay unique.
+        """
+        key = tuple(map(id, instructions))
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached[1]
+        check_subroutine(instructions, supported=_Supported(self), limits=self._limits)
+        plan = self.compile_plan(instructions)
+        if len(self._plans) >= _PLAN_CACHE_SIZE:
+            del self._plans[next(iter(self._plans))]  # drop the oldest
+        self._plans[key] = (list(instructions), plan)
+        return plan
+
+    def execute(self, app_id: int, instructions: list[NetQASMInstruction]) -> Gen:
+        """Run a decoded subroutine body for application ``app_id``.
+
+        What netqasm's ``execute_subroutine`` does, without needing a
+        ``Subroutine`` object (whose constructor scans every operand): a
+        controller that caches decoded bodies can pass the cached list as it is.
+        """
+        subroutine_id = self._get_new_subroutine_id()
+        self._subroutines[subroutine_id] = _Running(app_id)  # type: ignore[assignment]
+        yield from self._execute_commands(subroutine_id, instructions)
+        self._clear_subroutine(subroutine_id)
+
     def _execute_commands(self, subroutine_id: int, commands: list[NetQASMInstruction]) -> Gen:
-        counters = self._program_counters
-        # Without a processing time (the default) instructions run directly,
-        # saving a generator layer per instruction.
-        execute = self._execute_timed if self._instr_proc_time else self._execute_command
-        while counters[subroutine_id] < len(commands):
-            pc = counters[subroutine_id]
-            command = commands[pc]
-            try:
-                yield from execute(subroutine_id, command)
-            except InstructionError:
-                raise
-            except Exception as exc:
-                app_id = self._subroutines[subroutine_id].app_id
-                self._clear_subroutine(subroutine_id)
-                raise InstructionError(
-                    self.name, app_id, self._sim.now, f"instruction {pc} '{command}'", exc
-                ) from exc
-
-    def _execute_timed(self, subroutine_id: int, command: NetQASMInstruction) -> Gen:
-        """One instruction after its classical processing time."""
-        yield self._sim.timeout(self._instr_proc_time)
-        yield from self._execute_command(subroutine_id, command)
-
-    def _get_instruction_handlers(self) -> dict[str, Callable[..., Any]]:
-        handlers = super()._get_instruction_handlers()
-        for mnemonic in _MEAS_BASIS_AXES:
-            handlers[mnemonic] = self._instr_meas_basis
-        handlers["breakpoint"] = self._instr_breakpoint
-        return handlers
+        app_id = self._subroutines[subroutine_id].app_id
+        assert app_id is not None
+        pc = 0
+        try:
+            steps = self.plan(commands)
+            frame = Frame(
+                subroutine_id, app_id, self._registers[app_id],  # type: ignore[arg-type]
+                self._app_arrays[app_id], self._qubit_unit_modules[app_id],
+            )
+            end = len(steps)
+            budget = self._limits.max_instructions
+            delay = self._instr_proc_time
+            timeout = self._sim.timeout
+            executed = 0
+            while pc < end:
+                if executed == budget:
+                    raise BudgetExceeded(
+                        "instruction-budget",
+                        f"the subroutine has run {budget} instructions, its budget (stack "
+                        "config key 'max_instructions_per_subroutine'): does it loop forever?",
+                    )
+                executed += 1
+                if delay:
+                    yield timeout(delay)
+                kind, handler, args = steps[pc]
+                if kind is PLAIN:
+                    handler(frame, args)
+                    pc += 1
+                elif kind is GEN:
+                    yield from handler(frame, args)
+                    pc += 1
+                else:
+                    pc = handler(frame, args, pc)
+        except InstructionError:
+            raise
+        except Exception as exc:
+            if isinstance(exc, StaticCheckError):
+                pc = exc.index
+            self._clear_subroutine(subroutine_id)
+            raise InstructionError(
+                self.name, app_id, self._sim.now, f"instruction {pc} '{commands[pc]}'", exc
+            ) from exc
 
     # -- qubit allocation ---------------------------------------------------------
     def _get_unused_physical_qubit(self) -> int:
@@ -281,70 +342,6 @@ class NodeExecutor(Executor):
         # placed yet; here the retry happens when a receive or a qfree arrives.
         pass
 
-    # -- quantum instructions -----------------------------------------------------------
-    def _do_single_qubit_instr(self, instr: Any, subroutine_id: int, address: int) -> Gen:
-        position = self._get_position(subroutine_id, address)
-        if instr.mnemonic == "init":
-            yield from self._processor.init(position)
-        else:
-            yield from self._processor.gate(instr.mnemonic, (position,))
-
-    def _do_single_qubit_rotation(
-        self, instr: Any, subroutine_id: int, address: int, angle: float
-    ) -> Gen:
-        position = self._get_position(subroutine_id, address)
-        yield from self._processor.gate(instr.mnemonic, (position,), angle=angle)
-
-    def _do_controlled_qubit_rotation(
-        self, instr: Any, subroutine_id: int, address1: int, address2: int, angle: float
-    ) -> Gen:
-        positions = (
-            self._get_position(subroutine_id, address1),
-            self._get_position(subroutine_id, address2),
-        )
-        yield from self._processor.gate(instr.mnemonic, positions, angle=angle)
-
-    def _do_two_qubit_instr(
-        self, instr: Any, subroutine_id: int, address1: int, address2: int
-    ) -> Gen:
-        positions = (
-            self._get_position(subroutine_id, address1),
-            self._get_position(subroutine_id, address2),
-        )
-        yield from self._processor.gate(instr.mnemonic, positions)
-
-    def _do_meas(self, subroutine_id: int, q_address: int) -> Gen:
-        position = self._get_position(subroutine_id, q_address)
-        outcome = yield from self._processor.measure(position)
-        return outcome
-
-    @inc_program_counter
-    def _instr_meas_basis(self, subroutine_id: int, instr: ins.core.MeasBasisInstruction) -> Gen:
-        """``meas_basis*``: measure in the basis given by three rotations."""
-        app_id = self._get_app_id(subroutine_id)
-        address = self._get_register(app_id, instr.qreg)
-        position = self._get_position(subroutine_id, address)  # type: ignore[arg-type]
-        denominator = 2 ** instr.angle_denom.value
-        # imm0..imm2: the three angle numerators, in rotation order. The property
-        # names differ per variant (angle_num_x1 / angle_num_y1 / angle_num_z1, ...).
-        angles = tuple(
-            math.pi * imm.value / denominator for imm in (instr.imm0, instr.imm1, instr.imm2)
-        )
-        basis = measurement_basis(_MEAS_BASIS_AXES[instr.mnemonic], angles)  # type: ignore[arg-type]
-        outcome = yield from self._processor.measure(position, basis=basis)
-        self._set_register(app_id, instr.creg, outcome)
-        return outcome
-
-    @inc_program_counter
-    def _instr_breakpoint(
-        self, subroutine_id: int, instr: ins.core.BreakpointInstruction
-    ) -> None:
-        """``breakpoint``: hand the node's state to the breakpoint hook, if any."""
-        if self.breakpoint_hook is not None:
-            self.breakpoint_hook(
-                self, self._get_app_id(subroutine_id), instr.action.value, instr.role.value
-            )
-
     # -- entanglement without a network stack ------------------------------------------
     def _require_network_stack(self, remote_node_id: int) -> None:
         if self.network_stack is None:
@@ -379,6 +376,25 @@ class NodeExecutor(Executor):
                 f"on node {self.name!r}"
             )
         return int(unit_module[virtual_address])  # type: ignore[arg-type]
+
+
+class _Running:
+    """What the executor keeps of a running subroutine: its application."""
+
+    __slots__ = ("app_id",)
+
+    def __init__(self, app_id: int) -> None:
+        self.app_id = app_id
+
+
+class _Supported:
+    """The instruction classes an executor has a handler for, as a container."""
+
+    def __init__(self, executor: NodeExecutor) -> None:
+        self._executor = executor
+
+    def __contains__(self, cls: object) -> bool:
+        return isinstance(cls, type) and self._executor.supports(cls)
 
 
 __all__ = ["NodeExecutor", "measurement_basis"]

@@ -40,7 +40,7 @@ from netqsim.hardware.processor import place_joint
 from netqsim.kernel import Event, Simulator
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
-from netqsim.qnodeos.executor import measurement_basis
+from netqsim.qnodeos.measure import measurement_basis
 from netqsim.quantum import bell_state, fidelity
 
 if TYPE_CHECKING:

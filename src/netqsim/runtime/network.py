@@ -22,6 +22,7 @@ from netqsim.kernel import Channel, Simulator
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
 from netqsim.network.links import build_link_model
+from netqsim.qnodeos.checks import SubroutineLimits
 from netqsim.qnodeos.controller import NodeController
 from netqsim.qnodeos.netstack import NetworkStack
 from netqsim.quantum import QuantumEngine
@@ -107,6 +108,9 @@ class Network:
             name, node_id, sim, processor, to_controller, to_host,
             instr_proc_time=stack.instr_latency,
             flavour=NVFlavour() if nv else VanillaFlavour(),
+        )
+        controller.executor.limits = SubroutineLimits(
+            stack.max_instructions_per_subroutine, stack.max_array_entries
         )
         endpoint = NodeEndpoint(
             sim, name, to_controller, to_host, error_details=controller.errors.get
