@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from netqasm.backend.messages import SubroutineMessage
 from netqasm.sdk.builder import Builder
 from netqasm.sdk.config import LogConfig
 from netqasm.sdk.connection import BaseNetQASMConnection
@@ -12,6 +11,7 @@ from netqasm.sdk.network import NetworkInfo
 from netqasm.sdk.shared_memory import SharedMemory
 
 from netqsim.host.builder import CorrectingBuilder
+from netqsim.host.compiled import CompiledSubroutines, compiled_subroutines_for
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.kernel import Event
 
@@ -44,6 +44,7 @@ class HostConnection(BaseNetQASMConnection):
         max_qubits: int,
         network_info: type[NetworkInfo],
         compiler: Any = None,
+        compiled: CompiledSubroutines | None = None,
     ) -> None:
         # netqasm keeps app ids and shared memories in class-level tables; a
         # simulation keeps its own so that simulations never see each other.
@@ -52,6 +53,8 @@ class HostConnection(BaseNetQASMConnection):
         self._memory = SharedMemory()
         self._endpoint = endpoint
         self._network_info = network_info
+        #: The node's compiled subroutines, shared by its connections.
+        self.compiled = compiled if compiled is not None else compiled_subroutines_for(endpoint)
         super().__init__(
             app_name=app_name,
             node_name=node_name,
@@ -94,16 +97,12 @@ class HostConnection(BaseNetQASMConnection):
         protosubroutine = self._builder.subrt_pop_pending_subroutine()
         if protosubroutine is None:
             return self._endpoint.completed()
-        subroutine = self._builder.subrt_compile_subroutine(protosubroutine)
-        if subroutine.arguments:  # templates to fill in: the SDK rebuilds the instructions
-            subroutine.instantiate(self.app_id)
-        else:  # nothing to fill in; rebuilding every instruction would only cost time
-            subroutine.app_id = self.app_id
-        done = self._endpoint.send(
-            SubroutineMessage(subroutine),
+        raw, instructions = self.compiled.compile(self._builder, protosubroutine, self.app_id)
+        done = self._endpoint.send_raw(
+            raw,
             memory=self._memory,
             app_id=self.app_id,
-            what=f"subroutine of app {self.app_id} ({len(subroutine.instructions)} instructions)",
+            what=f"subroutine of app {self.app_id} ({instructions} instructions)",
         )
         self._builder._reset()
         return done
