@@ -185,7 +185,15 @@ _per_endpoint_lock = threading.Lock()
 
 
 def compiled_subroutines_for(endpoint: Any) -> CompiledSubroutines:
-    """The cache of the node whose host uses ``endpoint`` (created on first use)."""
+    """The cache of the node whose host uses ``endpoint`` (created on first use).
+
+    An endpoint that cannot be weakly referenced gets a new cache each call.
+    """
+    try:
+        ref = weakref.ref(endpoint)
+    except TypeError:
+        return CompiledSubroutines()
+    del ref
     with _per_endpoint_lock:
         cache = _per_endpoint.get(endpoint)
         if cache is None:

@@ -65,12 +65,10 @@ class HostConnection(BaseNetQASMConnection):
             _init_app=False,
             _setup_epr_sockets=False,
         )
-        self._builder = CorrectingBuilder(
-            connection=self,
-            app_id=app_id,
-            hardware_config=self._builder._hardware_config,
-            compiler=compiler,
-        )
+        # netqasm's constructor builds a plain Builder; CorrectingBuilder only
+        # overrides methods, so retyping that one gives the builder this
+        # connection needs without building (and discarding) a second.
+        self._builder.__class__ = CorrectingBuilder
 
     def _get_network_info(self) -> type[NetworkInfo]:
         return self._network_info
