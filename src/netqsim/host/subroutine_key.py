@@ -72,53 +72,62 @@ def _index(value: Any) -> Any:
     return value if type(value) is int else _register(value)
 
 
-class _Writer:
-    """Writes one subroutine's commands; remembers objects the assembler rewrites in place."""
+def _other_operand(op: Any, kind: type, arrays: dict[int, int]) -> Any:
+    """Any operand but an int or a register; ``arrays``: id -> ordinal of array operands."""
+    if kind is ArrayEntry or kind is ArraySlice:
+        first = arrays.get(id(op))
+        if first is not None:
+            return ("=@", first)
+        arrays[id(op)] = len(arrays)
+        if kind is ArrayEntry:
+            return ("@[]", _address(op.address), _index(op.index))
+        return ("@[:]", _address(op.address), _index(op.start), _index(op.stop))
+    if kind is Address:
+        return ("@", _address(op))
+    if kind is Label and type(op.name) is str:
+        return ("label", op.name)
+    if isinstance(op, IntEnum) and type(op._value_) is int:  # the SDK's result indices
+        return ("enum", kind, op._value_)
+    raise _Unkeyable  # Template (an argument to fill in) or anything unknown
 
-    def __init__(self) -> None:
-        self.commands: dict[int, int] = {}  # id -> position of the first occurrence
-        self.arrays: dict[int, int] = {}  # id -> ordinal among the array operands
 
-    def command(self, cmd: Any, position: int) -> Any:
+def _body(commands: list[Any]) -> tuple[Any, ...]:
+    """The commands as tuples. One loop with ints and registers inline: most of the cost."""
+    firsts: dict[int, int] = {}  # id of a command -> position of its first occurrence
+    arrays: dict[int, int] = {}
+    body: list[Any] = []
+    for position, cmd in enumerate(commands):
         kind = type(cmd)
-        if kind is ICmd:
-            first = self.commands.setdefault(id(cmd), position)
-            if first != position:
-                return ("=", first)
-            instruction = cmd.instruction
-            if type(instruction) is not GenericInstr:
-                raise _Unkeyable
-            args = tuple(cmd.args)
-            for arg in args:
-                if type(arg) is not int:
-                    raise _Unkeyable
-            operands = tuple([self.operand(op) for op in cmd.operands])
-            return (instruction._value_, args, operands)
         if kind is BranchLabel and type(cmd.name) is str:
-            return cmd.name  # the only plain str at command level
-        raise _Unkeyable
-
-    def operand(self, op: Any) -> Any:
-        kind = type(op)
-        if kind is int:
-            return op
-        if kind is Register:
-            return _register(op)
-        if kind is ArrayEntry or kind is ArraySlice:
-            first = self.arrays.get(id(op))
-            if first is not None:
-                return ("=@", first)
-            self.arrays[id(op)] = len(self.arrays)
-            if kind is ArrayEntry:
-                return ("@[]", _address(op.address), _index(op.index))
-            return ("@[:]", _address(op.address), _index(op.start), _index(op.stop))
-        if kind is Address:
-            return ("@", _address(op))
-        if kind is Label and type(op.name) is str:
-            return ("label", op.name)
-        if isinstance(op, IntEnum) and type(op._value_) is int:  # the SDK's result indices
-            return ("enum", kind, op._value_)
-        raise _Unkeyable  # Template (an argument to fill in) or anything unknown
+            body.append(cmd.name)  # the only plain str at command level
+            continue
+        if kind is not ICmd:
+            raise _Unkeyable
+        first = firsts.setdefault(id(cmd), position)
+        if first != position:
+            body.append(("=", first))
+            continue
+        instruction = cmd.instruction
+        if type(instruction) is not GenericInstr:
+            raise _Unkeyable
+        args = tuple(cmd.args)
+        for arg in args:
+            if type(arg) is not int:
+                raise _Unkeyable
+        operands: list[Any] = []
+        for op in cmd.operands:
+            op_kind = type(op)
+            if op_kind is int:
+                operands.append(op)
+            elif op_kind is Register:
+                name, index = op.name, op.index
+                if type(name) is not RegisterName or type(index) is not int:
+                    raise _Unkeyable
+                operands.append((name._value_, index))
+            else:
+                operands.append(_other_operand(op, op_kind, arrays))
+        body.append((instruction._value_, args, tuple(operands)))
+    return tuple(body)
 
 
 def subroutine_key(proto: ProtoSubroutine) -> SubroutineKey | None:
@@ -132,9 +141,7 @@ def subroutine_key(proto: ProtoSubroutine) -> SubroutineKey | None:
     version = proto.netqasm_version
     if type(version) is not tuple or any(type(v) is not int for v in version):
         return None
-    writer = _Writer()
     try:
-        body = tuple([writer.command(cmd, i) for i, cmd in enumerate(proto.commands)])
+        return (version, _body(proto.commands))
     except _Unkeyable:
         return None
-    return (version, body)
