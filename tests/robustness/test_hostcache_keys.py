@@ -285,6 +285,17 @@ def test_unkeyed_subroutines_are_compiled_every_time():
     assert (cache.unkeyed, cache.misses, cache.hits, len(cache)) == (2, 0, 0, 0)
 
 
+def test_a_builder_that_logs_its_subroutines_compiles_every_time():
+    cache = CompiledSubroutines()
+    for _ in range(2):
+        conn = connection(cache)
+        conn._builder._track_lines = True  # the SDK then keeps every compiled Subroutine
+        two_qubits(conn)
+        conn.flush()
+        assert len(conn._builder.committed_subroutines) == 1
+    assert (cache.unkeyed, cache.misses, len(cache)) == (2, 0, 0)
+
+
 def test_line_numbers_do_not_change_the_key():
     a, b = text("set R0 5\n")(), text("set R0 5\n")()
     b.commands[0].lineno = 42  # type: ignore[assignment]

@@ -118,14 +118,12 @@ class CompiledSubroutines:
         equal subroutine was compiled before by the same builder class and
         compiler.
         """
-        key = None
-        if not builder._track_lines:  # the SDK then logs each compiled Subroutine object
-            body_key = subroutine_key(proto)
-            if body_key is not None:
-                key = (type(builder), builder._compiler, body_key)
-        if key is None:
+        # With line tracking on, the SDK logs each compiled Subroutine object.
+        body_key = None if builder._track_lines else subroutine_key(proto)
+        if body_key is None:
             self.unkeyed += 1
             return compile_message(builder, proto, app_id)
+        key = (type(builder), builder._compiler, body_key)
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
