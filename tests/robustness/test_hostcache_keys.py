@@ -260,6 +260,12 @@ def test_operands_the_key_cannot_write_exactly_are_compiled_uncached(what, opera
     assert subroutine_key(proto) is None
 
 
+def test_commands_whose_args_are_not_a_list_are_compiled_uncached():
+    cmd = ICmd(instruction=GenericInstr.SET, operands=[Register(RegisterName.R, 0), 1])
+    cmd.args = 5  # type: ignore[assignment]
+    assert subroutine_key(ProtoSubroutine([cmd])) is None
+
+
 def test_an_intenum_operand_is_keyed_apart_from_its_int_value():
     def proto(value: Any) -> ProtoSubroutine:
         reg = Register(RegisterName.R, 3)

@@ -143,5 +143,5 @@ def subroutine_key(proto: ProtoSubroutine) -> SubroutineKey | None:
         return None
     try:
         return (version, _body(proto.commands))
-    except _Unkeyable:
+    except (_Unkeyable, TypeError):  # TypeError: args or operands that are not lists
         return None
