@@ -1,4 +1,4 @@
-"""The host's NetQASM connection: compile with the SDK, send bytes, await replies."""
+"""The host's NetQASM connection: compile (once per distinct subroutine), send, await replies."""
 
 from __future__ import annotations
 
