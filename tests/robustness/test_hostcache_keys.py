@@ -366,6 +366,15 @@ def test_each_endpoint_has_its_own_cache():
     assert connection(app_id=0).compiled is not connection(app_id=0).compiled
 
 
+class Unhashable:
+    __hash__ = None  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize("endpoint", [None, Unhashable()], ids=["no weak reference", "unhashable"])
+def test_an_endpoint_that_cannot_key_a_cache_gets_a_new_one_each_time(endpoint):
+    assert compiled_subroutines_for(endpoint) is not compiled_subroutines_for(endpoint)
+
+
 # ------------------------------------------------------------------------------- fuzz
 
 _gate = st.one_of(

@@ -185,15 +185,14 @@ _per_endpoint_lock = threading.Lock()
 def compiled_subroutines_for(endpoint: Any) -> CompiledSubroutines:
     """The cache of the node whose host uses ``endpoint`` (created on first use).
 
-    An endpoint that cannot be weakly referenced gets a new cache each call.
+    An endpoint that cannot be weakly referenced or hashed gets a new cache
+    each call.
     """
-    try:
-        ref = weakref.ref(endpoint)
-    except TypeError:
-        return CompiledSubroutines()
-    del ref
     with _per_endpoint_lock:
-        cache = _per_endpoint.get(endpoint)
-        if cache is None:
-            cache = _per_endpoint[endpoint] = CompiledSubroutines()
+        try:
+            cache = _per_endpoint.get(endpoint)
+            if cache is None:
+                cache = _per_endpoint[endpoint] = CompiledSubroutines()
+        except TypeError:
+            return CompiledSubroutines()
         return cache
