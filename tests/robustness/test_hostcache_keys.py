@@ -387,11 +387,12 @@ _program = st.tuples(
     st.lists(_gate, max_size=5),
     st.integers(0, 3),  # loop bound around a measured H (0: no loop)
     st.booleans(),  # NV compilation
+    st.sampled_from([None, 0, 1]),  # X on qubit 1 if qubit 0 measured this (None: no branch)
 )
 
 
-def _build(program: tuple[list[tuple[Any, ...]], int, bool]) -> Build:
-    gates, loop, _ = program
+def _build(program: tuple[list[tuple[Any, ...]], int, bool, int | None]) -> Build:
+    gates, loop, _, branch_on = program
 
     def build(conn: HostConnection) -> None:
         qubits = [Qubit(conn), Qubit(conn)]
@@ -402,8 +403,11 @@ def _build(program: tuple[list[tuple[Any, ...]], int, bool]) -> Build:
                 getattr(qubits[q], name)(n=angle[0], d=angle[1])
             else:
                 getattr(qubits[q], name)()
-        for q in qubits:
-            q.measure()
+        first = qubits[0].measure()
+        if branch_on is not None:
+            with first.if_eq(branch_on):
+                qubits[1].X()
+        qubits[1].measure()
         if loop:
             outcomes = conn.new_array(loop)
             with conn.loop(loop) as i:
