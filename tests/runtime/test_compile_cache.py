@@ -161,6 +161,7 @@ def test_every_cache_hit_equals_a_fresh_compilation_and_results_are_unchanged(
 
 
 def test_a_repeated_program_is_assembled_and_serialized_once(monkeypatch):
+    monkeypatch.delenv(CHECK_ENV, raising=False)  # check mode compiles every hit again
     counts = {"assemble": 0, "serialize": 0}
     assemble, serialize = sdk_builder.assemble_subroutine, Subroutine.__bytes__
 
