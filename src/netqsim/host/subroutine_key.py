@@ -92,7 +92,7 @@ def _other_operand(op: Any, kind: type, arrays: dict[int, int]) -> Any:
 
 
 def _body(commands: list[Any]) -> tuple[Any, ...]:
-    """The commands as tuples. One loop with ints and registers inline: most of the cost."""
+    """The commands as tuples, in one loop (it is most of a key's cost)."""
     firsts: dict[int, int] = {}  # id of a command -> position of its first occurrence
     arrays: dict[int, int] = {}
     body: list[Any] = []
@@ -120,10 +120,7 @@ def _body(commands: list[Any]) -> tuple[Any, ...]:
             if op_kind is int:
                 operands.append(op)
             elif op_kind is Register:
-                name, index = op.name, op.index
-                if type(name) is not RegisterName or type(index) is not int:
-                    raise _Unkeyable
-                operands.append((name._value_, index))
+                operands.append(_register(op))
             else:
                 operands.append(_other_operand(op, op_kind, arrays))
         body.append((instruction._value_, args, tuple(operands)))
