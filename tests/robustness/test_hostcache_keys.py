@@ -28,6 +28,7 @@ from netqasm.sdk.build_epr import SerializedKeepResultIndex
 from netqasm.sdk.qubit import Qubit
 from netqasm.sdk.transpile import NVSubroutineTranspiler
 
+import netqsim.host.compiled as compiled_module
 from netqsim.host.compiled import (
     CHECK_ENV,
     CompileCacheMismatch,
@@ -347,6 +348,19 @@ def test_check_mode_reports_a_cached_subroutine_that_differs_from_a_fresh_compil
     with pytest.raises(CompileCacheMismatch, match=r"app 3: \d+ cached bytes differ from the "
                        r"\d+ bytes of a fresh compilation, first at byte \d+"):
         through(cache, two_qubits, app_id=3)
+
+
+def test_a_header_unlike_the_sdks_is_refused_before_anything_is_kept(monkeypatch):
+    # The cache writes the header itself; if netqasm ever wrote it differently,
+    # the first compilation of each subroutine says so instead of caching.
+    real = compiled_module.Metadata
+    monkeypatch.setattr(compiled_module, "Metadata",
+                        lambda netqasm_version, app_id: real(netqasm_version, app_id + 1))
+    cache = CompiledSubroutines()
+    with pytest.raises(CompileCacheMismatch, match=r"subroutine of app 2: the SDK's header "
+                       r"[0-9a-f]{10} is not [0-9a-f]{10}"):
+        through(cache, two_qubits, app_id=2)
+    assert len(cache) == 0
 
 
 def test_check_mode_follows_the_environment(monkeypatch):
