@@ -17,10 +17,12 @@ What is printed:
    and compiled N times by the NetQASM SDK on a ``HostConnection`` whose
    flush pops, compiles and instantiates the subroutine and then drops it
    (no message, no controller, no simulation): once on one connection, once
-   with a new connection per iteration as ``netqsim.run`` makes, and once
-   more including ``SubroutineMessage(subroutine)``, whose constructor
-   serializes the subroutine. The first two rows are work no change to the
-   simulator can remove (only changes to, or around, netqasm's SDK);
+   with a new connection per iteration as ``netqsim.run`` makes; then with a
+   new connection per iteration and the message bytes made, once as before
+   the compile cache (``SdkPathConnection`` from ``epr.py``: the SDK assembles
+   and serializes every time) and once through the node's compile cache
+   (``HostConnection`` as shipped: building the commands and keying them is
+   what is left);
 3. **profile**: one more run under ``cProfile`` (separate from the timed runs;
    the profiler roughly doubles the run time, so compare the percentages,
    not the seconds, with the timed runs). Each function's *own* time
@@ -30,7 +32,9 @@ What is printed:
    SDK compile               ``netqasm/sdk/`` (builder, compiler, transpiler,
                              futures, qubits), ``netqasm/lang/parsing/text.py``
                              (the SDK's assembler: labels, constants),
-                             ``netqsim/host/connection.py`` (the SDK backend)
+                             ``netqsim/host/connection.py`` (the SDK backend),
+                             ``netqsim/host/compiled.py`` and
+                             ``subroutine_key.py`` (its compile cache)
    serialization             ``netqasm/backend/messages.py``,
                              ``netqasm/lang/parsing/binary.py``,
                              ``netqasm/lang/encoding.py``, ``netqsim/qnodeos/wire.py``
@@ -74,8 +78,10 @@ from netqasm.sdk.qubit import Qubit
 from old_dispatch import old_dispatch
 
 import netqsim
+from epr import SdkPathConnection  # benchmarks/ is on the path of its scripts
 from netqsim import Program, ProgramMeta
 from netqsim.config import GenericQDeviceConfig, StackConfig, StackNetworkConfig
+from netqsim.host.compiled import CompiledSubroutines
 from netqsim.host.connection import HostConnection
 from netqsim.host.network_info import make_network_info
 
@@ -169,15 +175,15 @@ class _CompileOnlyConnection(HostConnection):
         return subroutine
 
 
-def sdk_baseline(iterations: int, new_connection: bool, serialize: bool) -> float:
+def sdk_baseline(iterations: int, new_connection: bool, cls: type[HostConnection]) -> float:
     """Seconds to build + compile the subroutine ``iterations`` times (best of 3).
 
     ``new_connection``: a new connection per iteration, as ``netqsim.run``
-    makes; ``serialize``: also build the ``SubroutineMessage`` (its bytes).
+    makes; ``cls``: the connection, whose flush compiles (and serializes).
     """
     network_info = make_network_info({"Alice": 0})
     endpoint = _DiscardingEndpoint()
-    cls = HostConnection if serialize else _CompileOnlyConnection
+    compiled = CompiledSubroutines()  # one node's cache, as in a run
 
     def connection(app_id: int) -> HostConnection:
         return cls(
@@ -187,6 +193,7 @@ def sdk_baseline(iterations: int, new_connection: bool, serialize: bool) -> floa
             app_id=app_id,
             max_qubits=2,
             network_info=network_info,
+            compiled=compiled,
         )
 
     best = float("inf")
@@ -219,6 +226,8 @@ _RULES = (
     ("netqasm/backend/messages.py", "serialization"),
     ("netqasm/lang/parsing/text.py", "SDK compile"),
     ("netqsim/host/connection.py", "SDK compile"),
+    ("netqsim/host/compiled.py", "SDK compile"),
+    ("netqsim/host/subroutine_key.py", "SDK compile"),
     ("netqasm/lang/parsing/", "serialization"),
     ("netqasm/lang/encoding.py", "serialization"),
     ("netqsim/qnodeos/wire.py", "serialization"),
@@ -360,15 +369,19 @@ def main(argv: list[str] | None = None) -> None:
     baselines: list[tuple[str, Callable[[], float]]] = [
         (
             "build + compile, one connection",
-            lambda: sdk_baseline(n, new_connection=False, serialize=False),
+            lambda: sdk_baseline(n, new_connection=False, cls=_CompileOnlyConnection),
         ),
         (
             "build + compile, new connection per iteration",
-            lambda: sdk_baseline(n, new_connection=True, serialize=False),
+            lambda: sdk_baseline(n, new_connection=True, cls=_CompileOnlyConnection),
         ),
         (
-            "new connection + SubroutineMessage (its bytes)",
-            lambda: sdk_baseline(n, new_connection=True, serialize=True),
+            "new connection + message bytes, SDK every time",
+            lambda: sdk_baseline(n, new_connection=True, cls=SdkPathConnection),
+        ),
+        (
+            "new connection + message bytes, compile cache",
+            lambda: sdk_baseline(n, new_connection=True, cls=HostConnection),
         ),
     ]
     print(f"\nSDK baseline (same subroutine x {n}, endpoint drops the message; best of {REPEATS})")

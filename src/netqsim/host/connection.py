@@ -1,10 +1,9 @@
-"""The host's NetQASM connection: compile with the SDK, send bytes, await replies."""
+"""The host's NetQASM connection: compile (once per distinct subroutine), send, await replies."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from netqasm.backend.messages import SubroutineMessage
 from netqasm.sdk.build_types import NVHardwareConfig
 from netqasm.sdk.builder import Builder
 from netqasm.sdk.config import LogConfig
@@ -13,6 +12,7 @@ from netqasm.sdk.network import NetworkInfo
 from netqasm.sdk.shared_memory import SharedMemory
 
 from netqsim.host.builder import CorrectingBuilder
+from netqsim.host.compiled import CompiledSubroutines, compiled_subroutines_for
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.nv_compiler import NVCompiler
 from netqsim.kernel import Event
@@ -46,6 +46,7 @@ class HostConnection(BaseNetQASMConnection):
         max_qubits: int,
         network_info: type[NetworkInfo],
         compiler: Any = None,
+        compiled: CompiledSubroutines | None = None,
     ) -> None:
         # netqasm keeps app ids and shared memories in class-level tables; a
         # simulation keeps its own so that simulations never see each other.
@@ -54,6 +55,8 @@ class HostConnection(BaseNetQASMConnection):
         self._memory = SharedMemory()
         self._endpoint = endpoint
         self._network_info = network_info
+        #: The node's compiled subroutines, shared by its connections.
+        self.compiled = compiled if compiled is not None else compiled_subroutines_for(endpoint)
         super().__init__(
             app_name=app_name,
             node_name=node_name,
@@ -66,12 +69,10 @@ class HostConnection(BaseNetQASMConnection):
             _init_app=False,
             _setup_epr_sockets=False,
         )
-        self._builder = CorrectingBuilder(
-            connection=self,
-            app_id=app_id,
-            hardware_config=self._builder._hardware_config,
-            compiler=compiler,
-        )
+        # netqasm's constructor builds a plain Builder; CorrectingBuilder only
+        # overrides methods, so retyping that one gives the builder this
+        # connection needs without building (and discarding) a second.
+        self._builder.__class__ = CorrectingBuilder
 
     def _get_network_info(self) -> type[NetworkInfo]:
         return self._network_info
@@ -98,16 +99,12 @@ class HostConnection(BaseNetQASMConnection):
         protosubroutine = self._builder.subrt_pop_pending_subroutine()
         if protosubroutine is None:
             return self._endpoint.completed()
-        subroutine = self._builder.subrt_compile_subroutine(protosubroutine)
-        if subroutine.arguments:  # templates to fill in: the SDK rebuilds the instructions
-            subroutine.instantiate(self.app_id)
-        else:  # nothing to fill in; rebuilding every instruction would only cost time
-            subroutine.app_id = self.app_id
-        done = self._endpoint.send(
-            SubroutineMessage(subroutine),
+        raw, instructions = self.compiled.compile(self._builder, protosubroutine, self.app_id)
+        done = self._endpoint.send_raw(
+            raw,
             memory=self._memory,
             app_id=self.app_id,
-            what=f"subroutine of app {self.app_id} ({len(subroutine.instructions)} instructions)",
+            what=f"subroutine of app {self.app_id} ({instructions} instructions)",
         )
         self._builder._reset()
         return done
