@@ -244,6 +244,14 @@ BellFidelity = Annotated[
 DecibelPerKm = Annotated[float, AfterValidator(_checker(_finite_nonneg, "must be >= 0 dB/km"))]
 #: Positive integer (>= 1).
 PositiveInt = Annotated[int, AfterValidator(_checker(lambda v: v >= 1, "must be >= 1"))]
+#: Most qubits a device may have: far beyond any hardware, and what the simulator
+#: can allocate (each qubit position costs memory up front).
+MAX_QUBITS = 100_000
+#: Number of qubits of a device, in [1, MAX_QUBITS].
+QubitCount = Annotated[
+    PositiveInt,
+    AfterValidator(_checker(lambda v: v <= MAX_QUBITS, f"must be <= {MAX_QUBITS:,}")),
+]
 #: Non-negative integer (>= 0).
 NonNegativeInt = Annotated[int, AfterValidator(_checker(lambda v: v >= 0, "must be >= 0"))]
 #: Name of a node (stack): not empty and not only whitespace.

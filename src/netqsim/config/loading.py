@@ -335,7 +335,10 @@ def parse_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        context = exc.context
+        if context and exc.context_mark is not None and exc.context_mark is not mark:
+            context += f" (line {exc.context_mark.line + 1})"  # e.g. a duplicate anchor's first
+        what = ", ".join(str(x) for x in (context, exc.problem) if x)
         raise ConfigError([Problem((), (), f"invalid YAML: {what}", line)], file=file) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
