@@ -305,7 +305,7 @@ def _node_problems(loader: _Loader, root: yaml.Node | None) -> list[Problem]:
         if key is not None:
             loc = (*loc, key)
         out.append(Problem(loc, render_loc(loc), message, line))
-    return out
+    return sorted(out, key=lambda p: p.line or 0)
 
 
 def parse_yaml(
