@@ -146,7 +146,7 @@ def test_only_true_and_false_are_booleans() -> None:
     ]
 
 
-@pytest.mark.parametrize("word", ["no", "off", "No", "OFF", "n"])
+@pytest.mark.parametrize("word", ["no", "off", "No", "OFF"])
 def test_yaml11_boolean_in_a_number_field_is_an_error(tmp_path: Path, word: str) -> None:
     path = tmp_path / "t1.yaml"
     path.write_text(STACKS + f"    qdevice_cfg:\n      T1: {word}\n")
