@@ -13,8 +13,8 @@ import pytest
 
 import netqsim
 from netqsim import cli
-from netqsim.config import ConfigError, Problem
 from netqsim.cli import main
+from netqsim.config import ConfigError, Problem
 
 GOOD = """\
 stacks:
@@ -82,7 +82,7 @@ def test_memory_error_during_a_run_is_a_user_error(
         raise MemoryError
 
     monkeypatch.setattr(netqsim, "run", run)
-    code, out, err = _cli(capsys, "run", str(path), *PROGRAMS)
+    code, _, err = _cli(capsys, "run", str(path), *PROGRAMS)
     assert code == 1
     assert err.startswith("netqsim: error: out of memory: the input asks for more memory")
     assert "internal error" not in err
@@ -98,7 +98,7 @@ def test_config_error_reaching_the_top_is_a_user_error(
         raise ConfigError([Problem(("x",), ("x",), "is wrong", 3)], file="other.yaml")
 
     monkeypatch.setattr(cli, "_build_programs", build)
-    code, out, err = _cli(capsys, "run", str(path), *PROGRAMS)
+    code, _, err = _cli(capsys, "run", str(path), *PROGRAMS)
     assert code == 1
     assert err.startswith("netqsim: error: invalid configuration in other.yaml (1 problem):")
     assert "  - x: is wrong (line 3)" in err

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from netqsim.config import ConfigError, StackNetworkConfig, validate_file
-from netqsim.config import loading
+from netqsim.config import ConfigError, StackNetworkConfig, loading, validate_file
 from netqsim.config.loading import parse_yaml, read_yaml_file
 
 STACKS = """\

@@ -31,8 +31,8 @@ from .base import (
     Nanoseconds,
     NonNegativeInt,
     Probability,
-    QubitCount,
     Problem,
+    QubitCount,
 )
 
 
