@@ -41,7 +41,8 @@ HOSTILE = {
     "billion-laughs": ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi",
                                                                     strict=True)) + GOOD,
-        "expands to more than 1,000,000 nodes"),
+        "expands to more than 100,000 nodes"),
+    "null-key": ("? \n" + GOOD, "None: unknown key 'None' (valid: stacks, links, clinks)"),
     "control-character": (GOOD + "\x1b[31m\n", "character U+001B is not allowed"),
     "10^18-qubits": (GOOD.replace("name: Bob\n    qdevice_typ: generic",
                                   "name: Bob\n    qdevice_typ: generic\n    qdevice_cfg: "

@@ -444,7 +444,8 @@ class ConfigModel(BaseModel):
             return obj
         if not isinstance(obj, dict):
             raise ConfigError([Problem((), (), f"must be a mapping (got {type(obj).__name__})")])
-        return cls(**obj)
+        # YAML keys may be null, numbers or booleans; they are reported as text
+        return cls(**{str(k): v for k, v in obj.items()})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Any:

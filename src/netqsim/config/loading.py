@@ -46,11 +46,12 @@ import yaml
 
 from .base import ConfigError, Loc, Problem, render_loc
 
-#: Most nodes (scalars, lists, mappings) a document may hold once every alias is
-#: expanded. Real configurations hold a few thousand; a "billion laughs" document
-#: of a few hundred bytes expands to billions. Read at each call, so it can be
-#: changed at run time (or passed to :func:`parse_yaml` as ``max_nodes``).
-MAX_EXPANDED_NODES = 1_000_000
+#: Most nodes (scalars, lists, mappings, keys) a document may hold once every alias
+#: is expanded. Real configurations hold a few thousand (a 1,000-node chain about
+#: 40,000); a "billion laughs" document of a few hundred bytes expands to billions,
+#: and PyYAML parses some 10,000 to 100,000 nodes a second. Read at each call, so it
+#: can be changed at run time (or passed to :func:`parse_yaml` as ``max_nodes``).
+MAX_EXPANDED_NODES = 100_000
 
 #: Deepest nesting of lists and mappings a document may have, aliases expanded
 #: (real configurations nest fewer than 10 levels; PyYAML itself recurses per level).
@@ -87,10 +88,12 @@ class _Loader(yaml.SafeLoader):
     anchored: set[int]
     anchors: dict[Any, yaml.Node]
 
-    def __init__(self, stream: str, max_depth: int) -> None:
+    def __init__(self, stream: str, max_depth: int, max_nodes: int) -> None:
         super().__init__(stream)
         self.max_depth = max_depth
+        self.max_nodes = max_nodes
         self.depth = 0
+        self.composed = 0
         #: (node, key inside it or None, message, line) of each problem found
         self.node_problems: list[tuple[yaml.Node, str | None, str, int | None]] = []
 
@@ -106,7 +109,12 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
         # PyYAML's composer recurses once per level: stop before Python's stack does.
         self.depth += 1
+        self.composed += 1
         try:
+            if self.composed > self.max_nodes:
+                # a huge file: stop composing now rather than after minutes of parsing
+                raise _DocumentProblem(_too_many(self.max_nodes, "holds"),
+                                       self.peek_event().start_mark)
             if self.depth > self.max_depth:
                 raise _DocumentProblem(
                     f"the document is nested deeper than {self.max_depth} levels "
@@ -180,6 +188,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+def _too_many(max_nodes: int, verb: str) -> str:
+    once = " once its aliases are expanded" if verb == "expands to" else ""
+    return (f"the document {verb} more than {max_nodes:,} nodes{once} "
+            "(limit: netqsim.config.loading.MAX_EXPANDED_NODES)")
+
+
 def _check_expansion(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
     """Refuse cycles and documents that expand past the limits; visits each node once."""
     size: dict[int, int] = {}
@@ -210,9 +224,7 @@ def _check_expansion(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
             if id(kid) not in size:
                 stack.append((kid, False))
     if size[id(root)] > max_nodes:
-        raise _DocumentProblem(
-            f"the document expands to more than {max_nodes:,} nodes once its aliases are "
-            "expanded (limit: netqsim.config.loading.MAX_EXPANDED_NODES)", None)
+        raise _DocumentProblem(_too_many(max_nodes, "expands to"), None)
     if depth[id(root)] > max_depth:
         raise _DocumentProblem(
             f"the document is nested deeper than {max_depth} levels once its aliases are "
@@ -327,7 +339,7 @@ def parse_yaml(
     max_depth = MAX_DEPTH if max_depth is None else max_depth
     loader: _Loader | None = None
     try:
-        loader = _Loader(text, max_depth)  # the reader checks the characters here
+        loader = _Loader(text, max_depth, max_nodes)  # the reader checks the characters here
         root = loader.get_single_node()
         if root is not None:
             _check_expansion(root, max_nodes, max_depth)
