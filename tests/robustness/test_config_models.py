@@ -89,6 +89,28 @@ def test_boolean_assigned_to_numeric_field_is_refused_and_value_kept() -> None:
     assert device.T1 == 5e9 and type(device.T1) is float
 
 
+@pytest.mark.parametrize(
+    ("value", "annotation", "expected"),
+    [
+        ([1.0, True], list[float], "[1]: must be a number, not a boolean"),
+        ([[1.0], [2, False]], list[list[float]], "[1][1]: must be a number, not a boolean"),
+        ({"a": 1, "b": True}, dict[str, int], "['b']: must be a number, not a boolean"),
+        ([True, False], list[bool], None),
+        (["yes"], list[bool] | None, "[0]: must be true or false"),
+        ([2**63], list[int], "[0]: out of range (magnitude at most 9.223e+18)"),
+        ([2**63], list[float], None),
+        (True, int | str, "must be a number, not a boolean"),
+        (True, int | bool, None),
+    ],
+)
+def test_the_rule_reaches_into_containers_for_future_models(
+    value: Any, annotation: Any, expected: str | None
+) -> None:
+    from netqsim.config.base import scalar_problem
+
+    assert scalar_problem(value, annotation) == expected
+
+
 def test_numbers_still_load_from_yaml11_strings_and_ints() -> None:
     device = GenericQDeviceConfig(T1="1e5", T2=0, num_qubits=3)
     assert (device.T1, device.T2, device.num_qubits) == (1e5, 0.0, 3)

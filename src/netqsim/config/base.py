@@ -323,8 +323,9 @@ def scalar_problem(value: Any, annotation: Any) -> str | None:
         for key, item in items:
             problem = scalar_problem(item, kinds.element)
             if problem is not None:
-                return f"[{key!r}]: {problem}" if isinstance(value, Mapping) else (
-                    f"[{key}]: {problem}")
+                label = repr(key) if isinstance(value, Mapping) else key
+                sep = "" if problem.startswith("[") else ": "
+                return f"[{label}]{sep}{problem}"
         return None
     if isinstance(value, bool):
         return "must be a number, not a boolean" if kinds.number and not kinds.boolean else None
