@@ -443,18 +443,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 COMMANDS = {"run": cmd_run, "sweep": cmd_sweep, "validate": cmd_validate}
 
 
-def _input_error(exc: Exception) -> str | None:
+def _input_error(exc: Exception, args: argparse.Namespace) -> str | None:
     """The user-facing message of an error caused by the input (``None``: a bug).
 
     Invalid configurations and sweep files are the input's fault wherever they
-    are detected; so is running out of memory, which only an input asking for
-    too much (qubits, points, array sizes) causes.
+    are detected, and so is an input file that is not text; so is running out
+    of memory, which only an input asking for too much (qubits, points, array
+    sizes) causes.
     """
     from netqsim.config import ConfigError
     from netqsim.experiments import SweepError
 
     if isinstance(exc, (ConfigError, SweepError)):
         return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        file = getattr(args, "file", None) or getattr(args, "config", None)
+        where = f"{file}: " if file else ""
+        return f"{where}not UTF-8 text (byte {exc.start}: {exc.reason})"
     if isinstance(exc, MemoryError):
         detail = f" ({exc})" if str(exc) else ""
         return (f"out of memory{detail}: the input asks for more memory than this machine "
@@ -482,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("netqsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
-        message = _input_error(exc)
+        message = _input_error(exc, args)
         if message is not None:
             print(f"netqsim: error: {message}", file=sys.stderr)
             return EXIT_FAIL

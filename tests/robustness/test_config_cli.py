@@ -73,6 +73,20 @@ def test_hostile_file_is_a_one_line_error(
     assert str(path) in out + err
 
 
+@pytest.mark.parametrize("command", ["run", "sweep", "validate"])
+def test_file_that_is_not_utf8_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(GOOD.replace("Bob", "B\xf6b").encode("latin-1"))
+    args = {"run": ["run", str(path), *PROGRAMS], "validate": ["validate", str(path)],
+            "sweep": ["sweep", str(path), "--executor", "serial", "--out", str(tmp_path)]}
+    code, out, err = _cli(capsys, *args[command])
+    assert code == 1
+    assert "internal error" not in out + err
+    assert f"{path}" in out + err and "not UTF-8 text (byte 60: invalid start byte)" in out + err
+
+
 def test_memory_error_during_a_run_is_a_user_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
