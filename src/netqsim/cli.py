@@ -467,7 +467,6 @@ def _input_error(exc: Exception, args: argparse.Namespace) -> str | None:
     return None
 
 
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``netqsim`` command; returns the exit status."""
     parser = build_parser()
