@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from netqsim.cli import main
 
-EXAMPLES = int(os.environ.get("NETQSIM_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("NETQSIM_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -159,6 +159,40 @@ def _mutate_data(draw: Any, text: str) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+#: Numbers that keep a document valid but push the simulation to its edges.
+numbers = st.one_of(
+    st.floats(min_value=0, max_value=1e308),
+    st.sampled_from([0, 1, 2, 5e-324, 1e-300, 0.25, 0.5, 0.999999, 1e12, 1e300, 10**18]),
+    st.integers(min_value=0, max_value=100_000),
+)
+
+
+def _mutate_numbers(draw: Any, text: str) -> str:
+    """Replace a few numbers of the parsed document by extreme but often valid ones."""
+    data = yaml.safe_load(text)
+    data.pop("qdevice_cfg", None)  # merged into the stacks already; unanchored it is an error
+    paths = [p for p in _paths(data) if p and _is_number(_get(data, p))]
+    for path in draw(st.lists(st.sampled_from(paths), min_size=1, max_size=3)):
+        _get(data, path[:-1])[path[-1]] = draw(numbers)
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _mutate_text(draw: Any, text: str) -> str:
     """Insert YAML tokens into, cut pieces out of, or repeat lines of ``text``."""
     for _ in range(draw(st.integers(1, 4))):
@@ -179,8 +213,10 @@ def _mutate_text(draw: Any, text: str) -> str:
 
 @st.composite
 def documents(draw: Any, seed: str) -> str:
-    """A mutated version of ``seed``: data-level, text-level, or both."""
-    kind = draw(st.sampled_from(["data", "text", "both"]))
+    """A mutated version of ``seed``: data-level, text-level, or both; or new numbers."""
+    kind = draw(st.sampled_from(["data", "text", "both", "numbers"]))
+    if kind == "numbers":
+        return _mutate_numbers(draw, seed)
     text = seed
     if kind in ("data", "both"):
         text = _mutate_data(draw, text)
