@@ -398,7 +398,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             doc = read_yaml_file(path)
         except ConfigError as exc:
-            print(f"{file}: 1 problem:\n  - {exc.details[0]}")
+            n = len(exc.problems)
+            print(f"{file}: {n} problem{'s' if n != 1 else ''}:")
+            for problem in exc.problems:
+                print(f"  - {problem}")
             status = EXIT_FAIL
             continue
         except (OSError, UnicodeDecodeError) as exc:
@@ -440,6 +443,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
 COMMANDS = {"run": cmd_run, "sweep": cmd_sweep, "validate": cmd_validate}
 
 
+def _input_error(exc: Exception, args: argparse.Namespace) -> str | None:
+    """The user-facing message of an error caused by the input (``None``: a bug).
+
+    Invalid configurations and sweep files are the input's fault wherever they
+    are detected, and so is an input file that is not text; so is running out
+    of memory, which only an input asking for too much (qubits, points, array
+    sizes) causes.
+    """
+    from netqsim.config import ConfigError
+    from netqsim.experiments import SweepError
+
+    if isinstance(exc, (ConfigError, SweepError)):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        file = getattr(args, "file", None) or getattr(args, "config", None)
+        where = f"{file}: " if file else ""
+        return f"{where}not UTF-8 text (byte {exc.start}: {exc.reason})"
+    if isinstance(exc, MemoryError):
+        detail = f" ({exc})" if str(exc) else ""
+        return (f"out of memory{detail}: the input asks for more memory than this machine "
+                "has (fewer qubits, points or iterations?)")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``netqsim`` command; returns the exit status."""
     parser = build_parser()
@@ -459,6 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("netqsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
+        message = _input_error(exc, args)
+        if message is not None:
+            print(f"netqsim: error: {message}", file=sys.stderr)
+            return EXIT_FAIL
         if args.debug:
             raise
         print(f"netqsim: internal error: {type(exc).__name__}: {exc} (run with --debug for "

@@ -21,12 +21,22 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Iterable, Sequence
+import sys
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from os import PathLike
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -204,6 +214,12 @@ def _checker(test: Callable[[float], bool], message: str) -> Callable[[float], f
     return check
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(f"must not be empty or blank (got {value!r})")
+    return value
+
+
 def _finite_nonneg(v: float) -> bool:
     return math.isfinite(v) and v >= 0
 
@@ -228,8 +244,98 @@ BellFidelity = Annotated[
 DecibelPerKm = Annotated[float, AfterValidator(_checker(_finite_nonneg, "must be >= 0 dB/km"))]
 #: Positive integer (>= 1).
 PositiveInt = Annotated[int, AfterValidator(_checker(lambda v: v >= 1, "must be >= 1"))]
+#: Most qubits a device may have: far beyond any hardware, and what the simulator
+#: can allocate (each qubit position costs memory up front).
+MAX_QUBITS = 100_000
+#: Number of qubits of a device, in [1, MAX_QUBITS].
+QubitCount = Annotated[
+    PositiveInt,
+    AfterValidator(_checker(lambda v: v <= MAX_QUBITS, f"must be <= {MAX_QUBITS:,}")),
+]
 #: Non-negative integer (>= 0).
 NonNegativeInt = Annotated[int, AfterValidator(_checker(lambda v: v >= 0, "must be >= 0"))]
+#: Name of a node (stack): not empty and not only whitespace.
+NodeName = Annotated[str, AfterValidator(_not_blank)]
+
+
+# --------------------------------------------------------------------------- scalar kinds
+
+#: Largest magnitude of an integer field (64-bit signed, what the simulator can index).
+MAX_INT = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class _Kinds:
+    """Which scalar kinds a field annotation accepts, and its element annotation."""
+
+    number: bool = False
+    integer_only: bool = False
+    boolean: bool = False
+    element: Any = None
+    """Annotation of list/tuple elements or mapping values, if a container."""
+
+
+def _kinds(annotation: Any) -> _Kinds:
+    """Scalar kinds accepted by ``annotation`` (through Annotated, Optional, unions)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        parts = [_kinds(a) for a in typing.get_args(annotation) if a is not type(None)]
+        number = any(p.number for p in parts)
+        return _Kinds(
+            number=number,
+            integer_only=number and all(p.integer_only for p in parts if p.number),
+            boolean=any(p.boolean for p in parts),
+            element=next((p.element for p in parts if p.element is not None), None),
+        )
+    if annotation is bool:
+        return _Kinds(boolean=True)
+    if annotation is int:
+        return _Kinds(number=True, integer_only=True)
+    if annotation is float:
+        return _Kinds(number=True)
+    if origin in (list, tuple, set, frozenset, Sequence) and typing.get_args(annotation):
+        return _Kinds(element=typing.get_args(annotation)[0])
+    if origin in (dict, Mapping) and len(typing.get_args(annotation)) == 2:
+        return _Kinds(element=typing.get_args(annotation)[1])
+    return _Kinds()
+
+
+#: Scalar kinds of each (model class, field name), computed on first use.
+_FIELD_KINDS: dict[tuple[type, str | None], _Kinds] = {}
+
+
+def scalar_problem(value: Any, annotation: Any) -> str | None:
+    """Why ``value`` does not fit the scalar kind of ``annotation`` (``None`` if it does).
+
+    pydantic's lax mode reads ``True`` as 1 in numeric fields and ``"yes"``/``1``
+    as ``True`` in boolean fields; configurations must say what they mean, so a
+    boolean is not a number and a boolean is only ``true``/``false``. Integers
+    too large for the simulator are out of range. Elements of lists and values
+    of mappings are checked against their own annotation.
+    """
+    kinds = annotation if isinstance(annotation, _Kinds) else _kinds(annotation)
+    if value is None:
+        return None
+    if kinds.element is not None and isinstance(value, (list, tuple, Mapping)):
+        items = value.items() if isinstance(value, Mapping) else enumerate(value)
+        for key, item in items:
+            problem = scalar_problem(item, kinds.element)
+            if problem is not None:
+                label = repr(key) if isinstance(value, Mapping) else key
+                sep = "" if problem.startswith("[") else ": "
+                return f"[{label}]{sep}{problem}"
+        return None
+    if isinstance(value, bool):
+        return "must be a number, not a boolean" if kinds.number and not kinds.boolean else None
+    if kinds.boolean and not kinds.number and isinstance(value, str | int | float):
+        return "must be true or false"
+    if kinds.number and isinstance(value, int):
+        limit = MAX_INT if kinds.integer_only else sys.float_info.max
+        if abs(value) > limit:
+            return f"out of range (magnitude at most {limit:.4g})"
+    return None
 
 
 # --------------------------------------------------------------------------- base model
@@ -249,6 +355,20 @@ class ConfigModel(BaseModel):
         validate_default=True,
         protected_namespaces=(),
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _check_scalar_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        """Booleans are not numbers, and only ``true``/``false`` are booleans (every field)."""
+        kinds = _FIELD_KINDS.get((cls, info.field_name))
+        if kinds is None:
+            field = cls.model_fields.get(info.field_name or "")
+            kinds = _kinds(field.annotation) if field is not None else _Kinds()
+            _FIELD_KINDS[(cls, info.field_name)] = kinds
+        problem = scalar_problem(value, kinds)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     #: True when :meth:`_prepare` already checks the cross-field rules on the raw
     #: data (so construction does not report them twice).
@@ -325,7 +445,8 @@ class ConfigModel(BaseModel):
             return obj
         if not isinstance(obj, dict):
             raise ConfigError([Problem((), (), f"must be a mapping (got {type(obj).__name__})")])
-        return cls(**obj)
+        # YAML keys may be null, numbers or booleans; they are reported as text
+        return cls(**{str(k): v for k, v in obj.items()})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Any:

@@ -29,6 +29,7 @@ from .base import (
     ConfigModel,
     Loc,
     Nanoseconds,
+    NodeName,
     PositiveInt,
     Problem,
     Problems,
@@ -151,7 +152,7 @@ def _coerce_typed(model: ConfigModel, typ_key: str, cfg_key: str, value: Any, **
 class StackConfig(ConfigModel):
     """One end node ("stack"): a name and a quantum device."""
 
-    name: str = Field(description="Unique name of the stack (node).")
+    name: NodeName = Field(description="Unique name of the stack (node); not blank.")
     qdevice_typ: str = Field(description=f"Device type: one of {', '.join(QDEVICE_TYPES)}.")
     qdevice_cfg: SerializeAsAny[QDeviceConfig] = Field(
         description="Device parameters; fields depend on qdevice_typ. Omitted or "
@@ -238,8 +239,8 @@ class StackConfig(ConfigModel):
 class _PairEntry(ConfigModel):
     """Common part of links and clinks: two stack names, a type and its cfg."""
 
-    stack1: str = Field(description="Name of the first stack.")
-    stack2: str = Field(description="Name of the second stack.")
+    stack1: NodeName = Field(description="Name of the first stack.")
+    stack2: NodeName = Field(description="Name of the second stack.")
     typ: str
     cfg: Any
 
@@ -357,6 +358,13 @@ class CLinkConfig(_PairEntry):
 # --------------------------------------------------------------------------- network
 
 
+def _is_name(value: Any) -> bool:
+    """A usable node name in a label (blank names are reported by the models)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return False
+    return bool(str(value).strip())
+
+
 def _entry_label(section: str, index: int, entry: Any) -> str:
     if section == "stacks":
         name = (
@@ -364,11 +372,7 @@ def _entry_label(section: str, index: int, entry: Any) -> str:
             if isinstance(entry, StackConfig)
             else (entry.get("name") if isinstance(entry, Mapping) else None)
         )
-        return (
-            f"stacks[{index}] ({name})"
-            if isinstance(name, (str, int, float))
-            else f"stacks[{index}]"
-        )
+        return f"stacks[{index}] ({name})" if _is_name(name) else f"stacks[{index}]"
     a: Any
     b: Any
     if isinstance(entry, _PairEntry):
@@ -377,20 +381,22 @@ def _entry_label(section: str, index: int, entry: Any) -> str:
         a, b = entry.get("stack1"), entry.get("stack2")
     else:
         a = b = None
-    if isinstance(a, (str, int, float)) and isinstance(b, (str, int, float)):
+    if _is_name(a) and _is_name(b):
         return f"{section}[{index}] ({a}-{b})"
     return f"{section}[{index}]"
 
 
 def _field(entry: Any, key: str) -> Any:
+    """A node name field of a raw or built entry (``None`` if blank: reported elsewhere)."""
     if isinstance(entry, ConfigModel):
-        return getattr(entry, key, None)
-    if isinstance(entry, Mapping):
+        value = getattr(entry, key, None)
+    elif isinstance(entry, Mapping):
         value = entry.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        return value
-    return None
+            value = str(value)
+    else:
+        return None
+    return value if not isinstance(value, str) or value.strip() else None
 
 
 def topology_problems(

@@ -30,9 +30,9 @@ from .base import (
     ConfigModel,
     Nanoseconds,
     NonNegativeInt,
-    PositiveInt,
     Probability,
     Problem,
+    QubitCount,
 )
 
 
@@ -41,7 +41,7 @@ class QDeviceConfig(ConfigModel):
 
     TYP: ClassVar[str] = ""
 
-    num_qubits: PositiveInt = Field(default=2, description="Number of qubits in the device.")
+    num_qubits: QubitCount = Field(default=2, description="Number of qubits in the device.")
 
 
 def _t1t2_problems(model: ConfigModel, t1_name: str, t2_name: str) -> list[Problem]:
@@ -67,7 +67,7 @@ class GenericQDeviceConfig(QDeviceConfig):
 
     TYP: ClassVar[str] = "generic"
 
-    num_qubits: PositiveInt = Field(default=2, description="Number of qubits in the device.")
+    num_qubits: QubitCount = Field(default=2, description="Number of qubits in the device.")
     num_comm_qubits: NonNegativeInt = Field(
         default=2,
         description="Number of communication qubits (kept for SquidASM compatibility; unused).",
@@ -129,7 +129,7 @@ class NVQDeviceConfig(QDeviceConfig):
 
     TYP: ClassVar[str] = "nv"
 
-    num_qubits: PositiveInt = Field(
+    num_qubits: QubitCount = Field(
         default=2, description="Number of qubits (1 electron + carbons)."
     )
     electron_init_depolar_prob: Probability = Field(
