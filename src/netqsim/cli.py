@@ -273,7 +273,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     import netqsim
     from netqsim.experiments.worker import flatten
+    from netqsim.host.statemachine import StateMachineError
     from netqsim.kernel.errors import SimulationError
+    from netqsim.qnodeos.errors import InstructionError
+    from netqsim.runtime.run import ControllerStopError
 
     if args.num_times < 1:
         raise UserError(f"--num-times must be >= 1 (got {args.num_times})")
@@ -289,7 +292,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             config, {n: (p[0] if len(p) == 1 else p) for n, p in programs.items()},
             num_times=args.num_times, seed=args.seed, mode=args.mode, formalism=args.formalism,
         )
-    except SimulationError as exc:
+    except (SimulationError, InstructionError, StateMachineError, ControllerStopError) as exc:
+        # what netqsim.run raises when a program or a node fails
         raise UserError(f"the simulation failed: {exc}") from None
     except ValueError as exc:
         raise UserError(str(exc)) from None

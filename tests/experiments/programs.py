@@ -30,6 +30,23 @@ class Rotate(Program):
         return {"m": int(m), "angle_n": self.n, "t": context.now}
 
 
+class Qubits(Program):
+    """One node: allocates ``count`` qubits at once and measures them (fails past the device)."""
+
+    def __init__(self, count: int = 4) -> None:
+        self.count = int(count)
+
+    @property
+    def meta(self) -> ProgramMeta:
+        return ProgramMeta(name="qubits", max_qubits=self.count)
+
+    def run(self, context: Any) -> Any:
+        qubits = [Qubit(context.connection) for _ in range(self.count)]
+        outcomes = [q.measure() for q in qubits]
+        yield from context.connection.flush()
+        return {"m": [int(m) for m in outcomes]}
+
+
 class PairZ(Program):
     """Creates (``role="create"``) or receives a pair with ``peer`` and measures it in Z."""
 
