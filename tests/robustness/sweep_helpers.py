@@ -1,0 +1,81 @@
+"""Helpers of the sweep robustness tests: sweep files and `netqsim sweep` subprocesses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.experiments.conftest import NETWORK
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: 32 points of about 40 ms each: slow enough to be interrupted in the middle.
+SLOW_SWEEP = """\
+network: network.yaml
+programs:
+  Alice: {program: 'tests.experiments.programs:Rotate', args: {d: 3}}
+  Bob: tests.experiments.programs:Rotate
+parameters:
+  - {path: 'programs[Alice].args.n', name: n, range: {start: 0, stop: 7}}
+  - {path: 'links[0].cfg.fidelity', linspace: {start: 0.7, stop: 1.0, num: 4}}
+num_times: 40
+seed: 9
+"""
+SLOW_POINTS = 32
+
+
+def write_sweep_file(folder: Path, text: str, name: str = "sweep.yaml") -> Path:
+    """``text`` as a sweep file in ``folder``, next to the two-node ``network.yaml``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "network.yaml").write_text(NETWORK)
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def sweep_command(path: Path, out: Path, executor: str, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "netqsim.cli", "sweep", str(path), "-e", executor,
+               "-o", str(out), *extra]
+    if executor != "serial":
+        command += ["--workers", "2"]
+    return command
+
+
+def start(command: list[str], **kwargs) -> subprocess.Popen:
+    """Start ``command`` in its own session, with Ctrl-C (SIGINT) handled as usual."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def default_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+                            preexec_fn=default_sigint, **kwargs)
+
+
+def run(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and its session if it is still running (test clean-up)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()

@@ -1,0 +1,76 @@
+"""Ctrl-C and SIGTERM during a sweep (issue 11, finding 1).
+
+Before: the kernel wrapped the KeyboardInterrupt in a ProcessError, the worker
+stored the running point as failed, the sweep went on, and --resume never ran
+that point again. Now the interrupted point is not stored, the finished ones
+are, the command exits 130 (Ctrl-C) or 143 (SIGTERM), and --resume completes
+the table to exactly what an uninterrupted run gives.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+
+import pandas as pd
+import pytest
+from tests.robustness.sweep_helpers import (
+    SLOW_POINTS,
+    SLOW_SWEEP,
+    run,
+    start,
+    stop,
+    sweep_command,
+    wait_for,
+    write_sweep_file,
+)
+
+from netqsim.experiments import load_results, run_sweep
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    return df.sort_values(["point", "iteration", "node"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> pd.DataFrame:
+    """The table of the sweep run without interruption."""
+    path = write_sweep_file(tmp_path_factory.mktemp("reference"), SLOW_SWEEP)
+    return _sorted(run_sweep(path, executor="serial").df)
+
+
+@pytest.mark.parametrize(("executor", "sig", "status"), [
+    ("serial", signal.SIGINT, 130),
+    ("serial", signal.SIGTERM, 143),
+    ("processes", signal.SIGINT, 130),
+    ("processes", signal.SIGTERM, 143),
+])
+def test_interrupt_then_resume_gives_the_uninterrupted_table(tmp_path, uninterrupted, executor,
+                                                             sig, status):
+    path = write_sweep_file(tmp_path, SLOW_SWEEP)
+    out = tmp_path / "out"
+    command = sweep_command(path, out, executor)
+    proc = start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: list((out / "parts").glob("part-*.parquet"))), "no part written"
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        stop(proc)
+    assert proc.returncode == status, stderr
+    assert "interrupted:" in stderr and "resume with --resume" in stderr, stderr
+    assert "Traceback" not in stderr
+    partial = load_results(out)
+    # the point running at the signal is not stored, least of all as failed
+    assert partial["point_error"].isna().all(), partial[partial["point_error"].notna()]
+    done = set(partial["point"])
+    assert 0 < len(done) < SLOW_POINTS, f"{len(done)} points done before the signal"
+    meta = json.loads((out / "sweep.json").read_text())
+    assert meta["status"] == "interrupted" and meta["runs"][-1]["failed"] == 0
+
+    resumed = run([*command, "--resume", "-q"])
+    assert resumed.returncode == 0, resumed.stderr
+    pd.testing.assert_frame_equal(_sorted(load_results(out)), uninterrupted)
+    runs = json.loads((out / "sweep.json").read_text())["runs"]
+    assert runs[-1]["points_to_run"] == SLOW_POINTS - len(done)  # nothing finished ran twice
