@@ -506,7 +506,7 @@ class ResultStore:
         if self.out is not None:
             if status == "complete":
                 tmp = self.out / f".{RESULTS}.tmp"
-                df.to_parquet(tmp, index=False)
+                pq.write_table(self._as_written(df), tmp)
                 os.replace(tmp, self.out / RESULTS)
                 for part in (self.out / PARTS).glob("part-*.parquet"):
                     part.unlink()
@@ -524,6 +524,21 @@ class ResultStore:
             self._meta["points_failed"] = len(self.failed)
             self._write_meta()
         return df
+
+    def _as_written(self, df: pd.DataFrame) -> pa.Table:
+        """``df`` as an Arrow table with the column types of the files it was read from.
+
+        Pandas turns an integer column with gaps (a failed point's row) into
+        floats; keeping the parts' types means that once the failed rows are
+        gone (``retry_failed``), the column reads as integers again.
+        """
+        assert self.out is not None
+        try:
+            schema = pa.unify_schemas([pq.read_schema(f) for f in _result_files(self.out)])
+            schema = pa.schema([schema.field(name) for name in df.columns])
+            return pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+        except (pa.ArrowException, KeyError, ValueError, TypeError):
+            return pa.Table.from_pandas(df, preserve_index=False)  # types differ between parts
 
     def errors(self) -> list[dict[str, Any]]:
         """Failed points with error and traceback (from ``errors.jsonl`` or memory)."""

@@ -1,0 +1,97 @@
+"""The per-point time limit and --retry-failed (issue 11, finding 7, third part).
+
+Before: a sweep had no per-point time limit, so one stuck point held the whole
+sweep forever.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from tests.robustness.sweep_helpers import run, sweep_command, write_sweep_file
+
+from netqsim.experiments import load_results, run_sweep
+
+STALLING = """\
+network: network.yaml
+programs:
+  Alice: {{program: 'tests.robustness.sweep_programs:Stall', args: {{stall_at: 2{stall_s}}}}}
+  Bob: tests.experiments.programs:Rotate
+parameters:
+  - {{path: 'programs[Alice].args.n', name: n, values: [0, 1, 2, 3]}}
+num_times: 3
+seed: 4
+"""
+LIMIT_MESSAGE = "PointTimeout: the point ran longer than the limit of 0.5 s"
+
+
+def _executors():
+    executors = ["serial", "processes"]
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        return executors
+    return [*executors, "dask"]
+
+
+@pytest.mark.parametrize("executor", _executors())
+def test_a_stuck_point_is_stopped_and_recorded_as_timed_out(tmp_path, executor):
+    path = write_sweep_file(tmp_path, STALLING.format(stall_s=""))
+    out = tmp_path / "out"
+    result = run_sweep(path, executor=executor, workers=2, out=out, point_timeout=0.5)
+    df = result.df
+    stuck = df[df["n"] == 2]
+    assert len(stuck) == 1 and stuck["point_error"].iloc[0].startswith(LIMIT_MESSAGE)
+    assert df[df["n"] != 2]["point_error"].isna().all()
+    assert len(df[df["n"] != 2]) == 3 * 3 * 2  # the other points ran in full
+    assert list(result.timed_out["n"]) == [2] and list(result.failed["n"]) == [2]
+    (entry,) = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert entry["status"] == "timeout" and entry["error"].startswith(LIMIT_MESSAGE)
+    run_record = json.loads((out / "sweep.json").read_text())["runs"][-1]
+    assert run_record["timed_out"] == 1 and run_record["failed"] == 1
+
+
+def test_cli_timeout_then_resume_keeps_and_retry_failed_reruns(tmp_path):
+    path = write_sweep_file(tmp_path, STALLING.format(stall_s=", stall_s: 1.5"))
+    out = tmp_path / "out"
+    command = sweep_command(path, out, "processes")
+    first = run([*command, "--point-timeout", "0.5"])
+    assert first.returncode == 1, first.stderr
+    assert "1 point failed" in first.stderr and LIMIT_MESSAGE in first.stderr
+    assert "--retry-failed" in first.stderr
+    assert "1 failed (1 timed out)" in first.stdout
+
+    kept = run([*command, "--resume", "-q"])  # plain --resume leaves it as it is
+    assert kept.returncode == 1 and LIMIT_MESSAGE in kept.stderr
+    assert json.loads((out / "sweep.json").read_text())["runs"][-1]["points_to_run"] == 0
+
+    retried = run([*command, "--resume", "--retry-failed", "-q", "--point-timeout", "30"])
+    assert retried.returncode == 0, retried.stderr
+    assert json.loads((out / "sweep.json").read_text())["runs"][-1]["points_to_run"] == 1
+    assert (out / "errors.jsonl").read_text().strip() == ""
+    final = load_results(out)
+    expected = run_sweep(path, executor="serial").df
+    pd.testing.assert_frame_equal(final, expected)
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf])
+def test_a_time_limit_must_be_a_positive_number_of_seconds(tmp_path, bad):
+    path = write_sweep_file(tmp_path, STALLING.format(stall_s=""))
+    with pytest.raises(ValueError, match="point_timeout must be a positive number of seconds"):
+        run_sweep(path, executor="serial", point_timeout=bad)
+
+
+def test_cli_option_errors(tmp_path):
+    path = write_sweep_file(tmp_path, STALLING.format(stall_s=""))
+    command = sweep_command(path, tmp_path / "out", "serial")
+    done = run([*command, "--point-timeout", "0"])
+    assert done.returncode == 1 and done.stderr.startswith(
+        "netqsim: error: --point-timeout must be a positive number of seconds (got 0)")
+    done = run([*command, "--retry-failed"])
+    assert done.returncode == 1 and done.stderr.startswith(
+        "netqsim: error: --retry-failed needs --resume")
+    with pytest.raises(ValueError, match=r"retry_failed .* needs resume"):
+        run_sweep(path, executor="serial", retry_failed=True)
