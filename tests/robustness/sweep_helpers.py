@@ -13,19 +13,20 @@ from tests.experiments.conftest import NETWORK
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: 32 points of about 40 ms each: slow enough to be interrupted in the middle.
+#: 24 points of at least 0.15 s each (a pause in wall time): the first part is written
+#: after 1 s, well before the end, so a signal then lands in the middle of the sweep.
 SLOW_SWEEP = """\
 network: network.yaml
 programs:
-  Alice: {program: 'tests.experiments.programs:Rotate', args: {d: 3}}
+  Alice: {program: 'tests.robustness.sweep_programs:Stall', args: {d: 3, pause_s: 0.15}}
   Bob: tests.experiments.programs:Rotate
 parameters:
-  - {path: 'programs[Alice].args.n', name: n, range: {start: 0, stop: 7}}
+  - {path: 'programs[Alice].args.n', name: n, range: {start: 0, stop: 5}}
   - {path: 'links[0].cfg.fidelity', linspace: {start: 0.7, stop: 1.0, num: 4}}
-num_times: 40
+num_times: 10
 seed: 9
 """
-SLOW_POINTS = 32
+SLOW_POINTS = 24
 
 
 def write_sweep_file(folder: Path, text: str, name: str = "sweep.yaml") -> Path:

@@ -9,16 +9,24 @@ from tests.experiments.programs import Rotate
 
 
 class Stall(Rotate):
-    """``Rotate``, except that for ``n == stall_at`` it first sleeps ``stall_s`` s of wall
-    time (``None``: forever), outside simulated time: only a wall-clock limit ends it."""
+    """``Rotate`` that first spends wall time outside simulated time (results unchanged).
+
+    In its first iteration, every point sleeps ``pause_s`` seconds; the point
+    with ``n == stall_at`` sleeps ``stall_s`` seconds (``None``: forever, so
+    only a wall-clock limit ends it).
+    """
 
     def __init__(self, n: int = 0, d: int = 2, stall_at: int | None = None,
-                 stall_s: float | None = None) -> None:
+                 stall_s: float | None = None, pause_s: float = 0.0) -> None:
         super().__init__(n=n, d=d)
-        self.stall_at, self.stall_s = stall_at, stall_s
+        self.stall_at, self.stall_s, self.pause_s = stall_at, stall_s, pause_s
+        self.first = True
 
     def run(self, context: Any) -> Any:
-        if self.n == self.stall_at:
+        first, self.first = self.first, False
+        if first:
+            time.sleep(self.pause_s)
+        if first and self.n == self.stall_at:
             end = time.monotonic() + (self.stall_s if self.stall_s is not None else 1e9)
             while time.monotonic() < end:
                 time.sleep(0.01)
