@@ -80,3 +80,12 @@ def stop(proc: subprocess.Popen) -> None:
         except ProcessLookupError:
             pass
         proc.wait()
+
+
+def cli(capsys, *args) -> tuple[int, str, str]:
+    """``netqsim ARGS`` in this process: (exit status, stdout, stderr)."""
+    from netqsim.cli import main
+
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err

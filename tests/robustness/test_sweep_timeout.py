@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 import pytest
-from tests.robustness.sweep_helpers import run, sweep_command, write_sweep_file
+from tests.robustness.sweep_helpers import cli, write_sweep_file
 
 from netqsim.experiments import load_results, run_sweep
 
@@ -54,27 +54,24 @@ def test_a_stuck_point_is_stopped_and_recorded_as_timed_out(tmp_path, executor):
     assert run_record["timed_out"] == 1 and run_record["failed"] == 1
 
 
-def test_cli_timeout_then_resume_keeps_and_retry_failed_reruns(tmp_path):
+def test_cli_timeout_then_resume_keeps_and_retry_failed_reruns(tmp_path, capsys):
     path = write_sweep_file(tmp_path, STALLING.format(stall_s=", stall_s: 1.5"))
     out = tmp_path / "out"
-    command = sweep_command(path, out, "processes")
-    first = run([*command, "--point-timeout", "0.5"])
-    assert first.returncode == 1, first.stderr
-    assert "1 point failed" in first.stderr and LIMIT_MESSAGE in first.stderr
-    assert "--retry-failed" in first.stderr
-    assert "1 failed (1 timed out)" in first.stdout
+    command = ["sweep", path, "-e", "serial", "-o", out]
+    code, stdout, stderr = cli(capsys, *command, "--point-timeout", "0.5")
+    assert code == 1, stderr
+    assert "1 point failed" in stderr and LIMIT_MESSAGE in stderr and "--retry-failed" in stderr
+    assert "1 failed (1 timed out)" in stdout
 
-    kept = run([*command, "--resume", "-q"])  # plain --resume leaves it as it is
-    assert kept.returncode == 1 and LIMIT_MESSAGE in kept.stderr
+    code, _, stderr = cli(capsys, *command, "--resume", "-q")  # plain --resume keeps it
+    assert code == 1 and LIMIT_MESSAGE in stderr
     assert json.loads((out / "sweep.json").read_text())["runs"][-1]["points_to_run"] == 0
 
-    retried = run([*command, "--resume", "--retry-failed", "-q", "--point-timeout", "30"])
-    assert retried.returncode == 0, retried.stderr
+    code, _, stderr = cli(capsys, *command, "--resume", "--retry-failed", "-q")
+    assert code == 0, stderr
     assert json.loads((out / "sweep.json").read_text())["runs"][-1]["points_to_run"] == 1
     assert (out / "errors.jsonl").read_text().strip() == ""
-    final = load_results(out)
-    expected = run_sweep(path, executor="serial").df
-    pd.testing.assert_frame_equal(final, expected)
+    pd.testing.assert_frame_equal(load_results(out), run_sweep(path, executor="serial").df)
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf])
@@ -84,14 +81,13 @@ def test_a_time_limit_must_be_a_positive_number_of_seconds(tmp_path, bad):
         run_sweep(path, executor="serial", point_timeout=bad)
 
 
-def test_cli_option_errors(tmp_path):
+def test_cli_option_errors(tmp_path, capsys):
     path = write_sweep_file(tmp_path, STALLING.format(stall_s=""))
-    command = sweep_command(path, tmp_path / "out", "serial")
-    done = run([*command, "--point-timeout", "0"])
-    assert done.returncode == 1 and done.stderr.startswith(
+    command = ["sweep", path, "-e", "serial", "-o", tmp_path / "out"]
+    code, _, err = cli(capsys, *command, "--point-timeout", "0")
+    assert code == 1 and err.startswith(
         "netqsim: error: --point-timeout must be a positive number of seconds (got 0)")
-    done = run([*command, "--retry-failed"])
-    assert done.returncode == 1 and done.stderr.startswith(
-        "netqsim: error: --retry-failed needs --resume")
+    code, _, err = cli(capsys, *command, "--retry-failed")
+    assert code == 1 and err.startswith("netqsim: error: --retry-failed needs --resume")
     with pytest.raises(ValueError, match=r"retry_failed .* needs resume"):
         run_sweep(path, executor="serial", retry_failed=True)

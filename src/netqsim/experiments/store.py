@@ -207,8 +207,9 @@ def _check_part(path: Path, valid: set[int]) -> tuple[list[int], list[Any]]:
                          or pa.types.is_null(schema.field(ERROR).type))}
         wrong = [name for name, ok in kinds.items() if not ok]
         if wrong:
+            expected = {"point": "integers", ERROR: "text"}[wrong[0]]
             raise StoreError(f"{path} is not a sweep result file: column {wrong[0]!r} has type "
-                             f"{schema.field(wrong[0]).type}; it was not merged")
+                             f"{schema.field(wrong[0]).type}, not {expected}; it was not merged")
         table = pq.read_table(path, columns=["point", ERROR])
     except (OSError, pa.ArrowException) as exc:
         raise StoreError(f"{path} cannot be read as a sweep result file: {exc}") from None
