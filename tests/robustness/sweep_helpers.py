@@ -38,6 +38,12 @@ def write_sweep_file(folder: Path, text: str, name: str = "sweep.yaml") -> Path:
     return path
 
 
+def _env() -> dict[str, str]:
+    """This environment, with the repository on the path (for the tests' programs)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path}
+
+
 def sweep_command(path: Path, out: Path, executor: str, *extra: str) -> list[str]:
     command = [sys.executable, "-m", "netqsim.cli", "sweep", str(path), "-e", executor,
                "-o", str(out), *extra]
@@ -48,7 +54,7 @@ def sweep_command(path: Path, out: Path, executor: str, *extra: str) -> list[str
 
 def start(command: list[str], **kwargs) -> subprocess.Popen:
     """Start ``command`` in its own session, with Ctrl-C (SIGINT) handled as usual."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = _env()
 
     def default_sigint() -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -58,7 +64,7 @@ def start(command: list[str], **kwargs) -> subprocess.Popen:
 
 
 def run(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = _env()
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
