@@ -10,6 +10,7 @@ the table to exactly what an uninterrupted run gives.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 
@@ -39,21 +40,34 @@ def uninterrupted(tmp_path_factory) -> pd.DataFrame:
     return _sorted(run_sweep(path, executor="serial").df)
 
 
-@pytest.mark.parametrize(("executor", "sig", "status"), [
-    ("serial", signal.SIGINT, 130),
-    ("serial", signal.SIGTERM, 143),
-    ("processes", signal.SIGINT, 130),
-    ("processes", signal.SIGTERM, 143),
+def _dask():
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        return pytest.mark.skip(reason="needs dask distributed")
+    return ()
+
+
+# ``group``: the signal goes to the whole process group, as Ctrl-C in a terminal does
+@pytest.mark.parametrize(("executor", "sig", "group", "status"), [
+    ("serial", signal.SIGINT, False, 130),
+    ("serial", signal.SIGTERM, False, 143),
+    ("processes", signal.SIGINT, True, 130),
+    ("processes", signal.SIGTERM, False, 143),
+    pytest.param("dask", signal.SIGINT, True, 130, marks=_dask()),
 ])
 def test_interrupt_then_resume_gives_the_uninterrupted_table(tmp_path, uninterrupted, executor,
-                                                             sig, status):
+                                                             sig, group, status):
     path = write_sweep_file(tmp_path, SLOW_SWEEP)
     out = tmp_path / "out"
     command = sweep_command(path, out, executor)
     proc = start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert wait_for(lambda: list((out / "parts").glob("part-*.parquet"))), "no part written"
-        proc.send_signal(sig)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=60)
     finally:
         stop(proc)

@@ -20,6 +20,7 @@ point carries its own seed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -198,6 +199,19 @@ class ProcessExecutor(Executor):
         self.close()
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this process for the block (processes started meanwhile inherit it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class DaskExecutor(Executor):
     """A Dask distributed cluster: ``scheduler`` address, or a ``LocalCluster``."""
 
@@ -224,10 +238,14 @@ class DaskExecutor(Executor):
             self.workers = int(workers) if workers else (os.cpu_count() or 1)
             if self.workers < 1:
                 raise ExecutorError(f"workers must be >= 1 (got {workers})")
-            self._cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
-            )
+            # The cluster's processes inherit an ignored SIGINT: Ctrl-C in a terminal
+            # reaches the whole process group, and only this process should act on it
+            # (it saves the results and closes the cluster).
+            with _sigint_ignored():
+                self._cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                )
             self._client = Client(self._cluster)
 
     def describe(self) -> str:
