@@ -9,7 +9,9 @@ point carries its own seed.
 ``processes`` (the default)
     a local process pool, one worker per core unless ``workers`` says
     otherwise. Workers start from a fork server (or ``spawn`` where there is
-    none), never by forking a process that may hold threads.
+    none), never by forking a process that may hold threads. They ignore
+    Ctrl-C (the sweep process handles it and ends them) and exit as soon as
+    the sweep process dies, however it dies.
 ``dask``
     a Dask distributed cluster: the scheduler at ``scheduler`` (e.g.
     ``tcp://10.0.0.5:8786``), or a ``LocalCluster`` with ``workers``
