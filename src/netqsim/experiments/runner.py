@@ -60,8 +60,8 @@ class SweepResult:
     def timed_out(self) -> pd.DataFrame:
         """One row per point stopped at the time limit (its parameters and error)."""
         failed = self.failed
-        return failed[failed[ERROR].str.startswith(f"{PointTimeout.__name__}:")].reset_index(
-            drop=True)
+        stopped = failed[ERROR].astype(str).str.startswith(f"{PointTimeout.__name__}:")
+        return failed[stopped].reset_index(drop=True)
 
     def summary(self, metrics: Any = None, confidence: float | None = None) -> pd.DataFrame:
         """One row per point with the sweep's metrics (default: means with CIs)."""

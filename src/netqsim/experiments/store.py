@@ -258,7 +258,11 @@ class _FolderLock:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / LOCK
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the lock file {self.path}: "
+                             f"{exc.strerror or exc}") from None
         try:
             self._lock(fd)
         except OSError:
@@ -331,7 +335,11 @@ class ResultStore:
                 entry.name != LOCK for entry in out.iterdir()):
             raise StoreError(f"{out} exists and is not a netqsim sweep output folder; "
                              "choose another --out")
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the output folder {out}: "
+                             f"{exc.strerror or exc}") from None
         # Lock before reading anything: a second run is refused while the first runs.
         self._lock = _FolderLock(out)
         if meta_path.exists():
