@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
@@ -30,4 +31,17 @@ class Stall(Rotate):
             end = time.monotonic() + (self.stall_s if self.stall_s is not None else 1e9)
             while time.monotonic() < end:
                 time.sleep(0.01)
+        return (yield from super().run(context))
+
+
+class Exits(Rotate):
+    """``Rotate`` that calls ``sys.exit(3)`` when ``n == exit_at``."""
+
+    def __init__(self, n: int = 0, d: int = 2, exit_at: int | None = None) -> None:
+        super().__init__(n=n, d=d)
+        self.exit_at = exit_at
+
+    def run(self, context: Any) -> Any:
+        if self.n == self.exit_at:
+            sys.exit(3)
         return (yield from super().run(context))

@@ -88,3 +88,23 @@ def test_interrupt_then_resume_gives_the_uninterrupted_table(tmp_path, uninterru
     pd.testing.assert_frame_equal(_sorted(load_results(out)), uninterrupted)
     runs = json.loads((out / "sweep.json").read_text())["runs"]
     assert runs[-1]["points_to_run"] == SLOW_POINTS - len(done)  # nothing finished ran twice
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_a_program_calling_sys_exit_fails_its_point_not_the_sweep(tmp_path, executor):
+    # SystemExit now passes through the kernel; the sweep still records it as the
+    # point's failure rather than ending (serial) or breaking (processes) the sweep.
+    path = write_sweep_file(tmp_path, """\
+network: network.yaml
+programs:
+  Alice: {program: 'tests.robustness.sweep_programs:Exits', args: {exit_at: 1}}
+  Bob: tests.experiments.programs:Rotate
+parameters:
+  - {path: 'programs[Alice].args.n', name: n, values: [0, 1, 2]}
+num_times: 2
+seed: 3
+""")
+    result = run_sweep(path, executor=executor, workers=2)
+    assert list(result.failed["n"]) == [1]
+    assert result.failed["point_error"].iloc[0] == "SystemExit: 3"
+    assert result.df[result.df["n"] != 1]["point_error"].isna().all()

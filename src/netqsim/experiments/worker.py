@@ -3,10 +3,11 @@
 :func:`run_point` is what every executor calls, in whatever process it runs.
 It never raises for a problem of the point itself: an exception while
 building or running is returned as the outcome's ``error`` (with the
-traceback), so a failing point is recorded and the sweep goes on. A point
-that runs longer than its time limit is stopped and returned with status
-``timeout``. ``KeyboardInterrupt`` and ``SystemExit`` are raised: an
-interrupted point is not a result.
+traceback), so a failing point is recorded and the sweep goes on; that
+includes ``SystemExit`` from a program that calls ``sys.exit()``, which must
+not end a whole sweep. A point that runs longer than its time limit is
+stopped and returned with status ``timeout``. ``KeyboardInterrupt`` is
+raised: an interrupted point is not a result.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def run_point(task: PointTask, point_timeout: float | None = None) -> PointOutco
         outcome.status = TIMEOUT
         outcome.error = f"{type(exc).__name__}: {exc}"
         outcome.traceback = traceback.format_exc()
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         raise
     except BaseException as exc:
         outcome.status = FAILED
