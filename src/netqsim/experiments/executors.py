@@ -202,16 +202,20 @@ class ProcessExecutor(Executor):
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT in this process for the block (processes started meanwhile inherit it)."""
+def signals_ignored(*signums: int) -> Iterator[None]:
+    """Ignore these signals in this process for the block (in the main thread only).
+
+    Processes started meanwhile inherit the ignored signals.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in signums}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class DaskExecutor(Executor):
@@ -243,7 +247,7 @@ class DaskExecutor(Executor):
             # The cluster's processes inherit an ignored SIGINT: Ctrl-C in a terminal
             # reaches the whole process group, and only this process should act on it
             # (it saves the results and closes the cluster).
-            with _sigint_ignored():
+            with signals_ignored(signal.SIGINT):
                 self._cluster = LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
                     dashboard_address=None, silence_logs=logging.ERROR,

@@ -5,17 +5,14 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .executors import Executor, make_executor
+from .executors import Executor, make_executor, signals_ignored
 from .metrics import summarize
 from .progress import Progress
 from .spec import ERROR, SweepSpec, load_sweep
@@ -93,21 +90,6 @@ def _check_importable(spec: SweepSpec, executor: str) -> None:
                 )
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ignore SIGINT and SIGTERM for the block (in the main thread): saving is not cut short."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT,
-                                                                     signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def run_sweep(
     sweep: SweepSpec | str | os.PathLike[str],
     *,
@@ -140,7 +122,8 @@ def run_sweep(
     is raised.
     """
     if point_timeout is not None and not (
-            isinstance(point_timeout, (int, float)) and 0 < point_timeout < float("inf")):
+            isinstance(point_timeout, (int, float)) and not isinstance(point_timeout, bool)
+            and 0 < point_timeout < float("inf")):
         raise ValueError(f"point_timeout must be a positive number of seconds "
                          f"(got {point_timeout!r})")
     if retry_failed and not resume:
@@ -176,7 +159,7 @@ def _run(spec: SweepSpec, store: ResultStore, executor: str | Executor, workers:
                     store.add(outcome)
                     bar.update(failed=int(outcome.error is not None))
     except KeyboardInterrupt:
-        with _signals_held():
+        with signals_ignored(signal.SIGINT, signal.SIGTERM):  # saving is not cut short
             if owned:
                 ex.abort()
             store.finish("interrupted")  # save what finished
