@@ -19,6 +19,7 @@ import pytest
 from tests.robustness.sweep_helpers import (
     SLOW_POINTS,
     SLOW_SWEEP,
+    cli,
     start,
     stop,
     sweep_command,
@@ -56,8 +57,8 @@ def _dask():
     ("processes", signal.SIGTERM, False, 143),
     pytest.param("dask", signal.SIGINT, True, 130, marks=_dask()),
 ])
-def test_interrupt_then_resume_gives_the_uninterrupted_table(tmp_path, uninterrupted, executor,
-                                                             sig, group, status):
+def test_interrupt_then_resume_gives_the_uninterrupted_table(tmp_path, capsys, uninterrupted,
+                                                             executor, sig, group, status):
     path = write_sweep_file(tmp_path, SLOW_SWEEP)
     out = tmp_path / "out"
     command = sweep_command(path, out, executor)
@@ -82,9 +83,9 @@ def test_interrupt_then_resume_gives_the_uninterrupted_table(tmp_path, uninterru
     meta = json.loads((out / "sweep.json").read_text())
     assert meta["status"] == "interrupted" and meta["runs"][-1]["failed"] == 0
 
-    # resumed in this process (the CLI's --resume is run_sweep(resume=True); see
-    # test_sweep_timeout for it on the command line)
-    run_sweep(path, executor="serial", out=out, resume=True)
+    # `netqsim sweep --resume` (in this process, to save a start-up)
+    code, _, err = cli(capsys, "sweep", path, "-e", "serial", "-o", out, "--resume", "-q")
+    assert code == 0, err
     pd.testing.assert_frame_equal(_sorted(load_results(out)), uninterrupted)
     runs = json.loads((out / "sweep.json").read_text())["runs"]
     assert runs[-1]["points_to_run"] == SLOW_POINTS - len(done)  # nothing finished ran twice
