@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 
 import pandas as pd
 import pytest
 from tests.robustness.sweep_helpers import cli, write_sweep_file
 
 from netqsim.experiments import load_results, run_sweep
+from netqsim.experiments.watchdog import PointTimeout, time_limit
 
 STALLING = """\
 network: network.yaml
@@ -91,3 +94,34 @@ def test_cli_option_errors(tmp_path, capsys):
     assert code == 1 and err.startswith("netqsim: error: --retry-failed needs --resume")
     with pytest.raises(ValueError, match=r"retry_failed .* needs resume"):
         run_sweep(path, executor="serial", retry_failed=True)
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_time_limit_stops_a_busy_block_and_never_fires_late(where):
+    # the main thread uses SIGALRM, other threads (Dask's workers) an asynchronous raise
+    outcome = {}
+
+    def body():
+        start = time.monotonic()
+        try:
+            with time_limit(0.2):
+                while True:  # busy, never sleeps: stopped at a Python instruction
+                    pass
+        except PointTimeout as exc:
+            outcome["stopped"] = (time.monotonic() - start, str(exc))
+        with time_limit(0.2):  # a block that ends in time: no exception, not even later
+            time.sleep(0.05)
+        time.sleep(0.3)
+        outcome["after"] = True
+
+    if where == "main thread":
+        body()
+    else:
+        thread = threading.Thread(target=body)
+        thread.start()
+        thread.join(10)
+    elapsed, message = outcome["stopped"]
+    assert 0.2 <= elapsed < 2.0
+    assert message == ("the point ran longer than the limit of 0.2 s "
+                       "(point_timeout / --point-timeout)")
+    assert outcome["after"]
