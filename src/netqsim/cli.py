@@ -4,7 +4,8 @@
 
     netqsim run CONFIG --program NODE=module:Class [...] [--num-times N] [--seed S] [--out FILE]
     netqsim sweep FILE [--executor serial|processes|dask] [--workers N] [--scheduler ADDRESS]
-                       [--out DIR] [--resume] [--quiet]
+                       [--out DIR] [--resume [--retry-failed]] [--point-timeout SECONDS]
+                       [--quiet]
     netqsim validate FILE [FILE ...]
 
 Mistakes in the input (a bad file, an unknown node, a program that raises)
@@ -115,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output folder (default: results/<sweep file name>)")
     sweep.add_argument("--resume", action="store_true",
                        help="continue the sweep in --out: run only the points not finished yet")
+    sweep.add_argument("--retry-failed", action="store_true",
+                       help="with --resume: also run again the points that failed or timed out")
+    sweep.add_argument("--point-timeout", type=float, metavar="SECONDS",
+                       help="stop a point that runs longer than SECONDS (wall time) and record "
+                       "it as timed out; the sweep goes on (default: no limit)")
     sweep.add_argument("--quiet", "-q", action="store_true",
                        help="print nothing but errors (no progress bar, no summary)")
 
@@ -322,6 +328,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Exit status after SIGTERM (128 + the signal number, as a shell reports it).
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from netqsim.experiments import (
         ExecutorError,
@@ -336,6 +346,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UserError(f"--workers must be >= 1 (got {args.workers})")
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler needs --executor dask")
+    if args.retry_failed and not args.resume:
+        raise UserError("--retry-failed needs --resume")
+    if args.point_timeout is not None and not 0 < args.point_timeout < float("inf"):
+        raise UserError(f"--point-timeout must be a positive number of seconds "
+                        f"(got {args.point_timeout:g})")
     try:
         spec = load_sweep(args.file)
     except SweepError as exc:
@@ -344,22 +359,28 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     say = (lambda *a: None) if args.quiet else print
     say(f"{args.file}: {spec.describe()} -> {out}")
     previous = signal.getsignal(signal.SIGTERM)
+    terminated = False
 
     def _terminate(signum: int, frame: Any) -> None:
+        # SIGTERM stops the sweep as Ctrl-C does (finished points saved), with its own status
+        nonlocal terminated
+        terminated = True
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
     try:
         result = run_sweep(spec, executor=args.executor, workers=args.workers,
                            scheduler=args.scheduler, out=out, resume=args.resume,
+                           retry_failed=args.retry_failed, point_timeout=args.point_timeout,
                            progress=False if args.quiet else None)
     except (StoreError, ExecutorError) as exc:
         raise UserError(str(exc)) from None
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    except SweepInterrupted as exc:
-        print(f"netqsim: {exc}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (SweepInterrupted, KeyboardInterrupt) as exc:
+        print(f"netqsim: {exc}" if isinstance(exc, SweepInterrupted) else "netqsim: interrupted",
+              file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
     failed = result.failed
@@ -373,16 +394,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                                "display.max_rows", 30, "display.float_format", "{:.4g}".format):
             print(summary.to_string(index=False, max_rows=30))
         total = len(spec)
+        timed_out = len(result.timed_out)
         print(f"{result.points_run} point{'s' if result.points_run != 1 else ''} run "
               f"({total - result.points_run} already done) with {result.executor} in "
-              f"{result.wall_time:.1f} s; {len(failed)} failed")
+              f"{result.wall_time:.1f} s; {len(failed)} failed"
+              + (f" ({timed_out} timed out)" if timed_out else ""))
         print(f"results: {out}/results.parquet, summary: {out}/summary.csv, "
               f"metadata: {out}/sweep.json")
     if len(failed):
         first = failed.iloc[0]
         print(f"netqsim: {len(failed)} point{'s' if len(failed) != 1 else ''} failed; first: "
               f"point {first['point']}: {str(first['point_error']).splitlines()[0]} "
-              f"(tracebacks in {out}/errors.jsonl)", file=sys.stderr)
+              f"(tracebacks in {out}/errors.jsonl; --resume --retry-failed runs them again)",
+              file=sys.stderr)
         return EXIT_FAIL
     return EXIT_OK
 

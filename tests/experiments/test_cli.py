@@ -245,7 +245,7 @@ seed: 9
             proc.kill()
             proc.wait()
     if sig == signal.SIGTERM:
-        assert proc.returncode == 130 and "resume with --resume" in stderr, stderr
+        assert proc.returncode == 143 and "resume with --resume" in stderr, stderr
     else:
         assert proc.returncode == -signal.SIGKILL
     partial = load_results(out)

@@ -9,7 +9,9 @@ point carries its own seed.
 ``processes`` (the default)
     a local process pool, one worker per core unless ``workers`` says
     otherwise. Workers start from a fork server (or ``spawn`` where there is
-    none), never by forking a process that may hold threads.
+    none), never by forking a process that may hold threads. They ignore
+    Ctrl-C (the sweep process handles it and ends them) and exit as soon as
+    the sweep process dies, however it dies.
 ``dask``
     a Dask distributed cluster: the scheduler at ``scheduler`` (e.g.
     ``tcp://10.0.0.5:8786``), or a ``LocalCluster`` with ``workers``
@@ -20,10 +22,14 @@ point carries its own seed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -54,6 +60,10 @@ class Executor(ABC):
     def close(self) -> None:  # noqa: B027 - by default there is nothing to release
         """Release workers (idempotent)."""
 
+    def abort(self) -> None:
+        """Stop at once (after an interrupt): drop queued and running work, release workers."""
+        self.close()
+
     @abstractmethod
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         """``fn(item)`` for every item, yielded as they finish."""
@@ -72,9 +82,56 @@ class SerialExecutor(Executor):
             yield fn(item)
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which saves results and stops them."""
+#: How often a worker checks that the sweep process is alive, where it cannot wait on it.
+PARENT_POLL_INTERVAL = 0.25
+
+
+def _wait_for_exit(pid: int, ppid: int) -> None:
+    """Return once process ``pid`` has ended (or this process's parent ``ppid`` has)."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is not None:
+        try:
+            fd = pidfd_open(pid)
+        except ProcessLookupError:
+            return  # already gone
+        except OSError:
+            pass  # e.g. an older kernel: poll below
+        else:
+            select.select([fd], [], [])  # readable once the process has ended
+            return
+    while True:
+        time.sleep(PARENT_POLL_INTERVAL)
+        if os.getppid() != ppid:
+            return  # our own parent (the sweep process, or its fork server) has gone
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            pass  # alive, owned by someone else
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker at once when process ``parent`` (the sweep) dies.
+
+    A worker blocked on its task queue never notices on its own (it holds a
+    copy of that queue's write end), and it keeps the fork server and the
+    resource tracker alive with it, all holding the sweep's output pipes.
+    """
+    ppid = os.getppid()
+
+    def watch() -> None:
+        _wait_for_exit(parent, ppid)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="netqsim-parent-watch", daemon=True).start()
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a worker: leave Ctrl-C to the sweep process, and die with it."""
+    # The sweep process saves the results and stops the workers on Ctrl-C.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(parent)
 
 
 def _mp_context() -> Any:
@@ -100,7 +157,8 @@ class ProcessExecutor(Executor):
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init,
+                initargs=(os.getpid(),),
             )
         pending: set[Future[Any]] = set()
         items = iter(items)
@@ -133,6 +191,32 @@ class ProcessExecutor(Executor):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        # Points still running would be thrown away anyway (they are re-run on
+        # resume): end their workers rather than wait for them.
+        if self._pool is not None:
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                if process.is_alive():
+                    process.terminate()
+        self.close()
+
+
+@contextlib.contextmanager
+def signals_ignored(*signums: int) -> Iterator[None]:
+    """Ignore these signals in this process for the block (in the main thread only).
+
+    Processes started meanwhile inherit the ignored signals.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
 
 class DaskExecutor(Executor):
     """A Dask distributed cluster: ``scheduler`` address, or a ``LocalCluster``."""
@@ -160,10 +244,14 @@ class DaskExecutor(Executor):
             self.workers = int(workers) if workers else (os.cpu_count() or 1)
             if self.workers < 1:
                 raise ExecutorError(f"workers must be >= 1 (got {workers})")
-            self._cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
-            )
+            # The cluster's processes inherit an ignored SIGINT: Ctrl-C in a terminal
+            # reaches the whole process group, and only this process should act on it
+            # (it saves the results and closes the cluster).
+            with signals_ignored(signal.SIGINT):
+                self._cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                )
             self._client = Client(self._cluster)
 
     def describe(self) -> str:

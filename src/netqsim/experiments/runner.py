@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from .executors import Executor, make_executor
+from .executors import Executor, make_executor, signals_ignored
 from .metrics import summarize
 from .progress import Progress
 from .spec import ERROR, SweepSpec, load_sweep
 from .store import ResultStore
+from .watchdog import PointTimeout
 from .worker import run_point
 
 
@@ -46,9 +49,16 @@ class SweepResult:
 
     @property
     def failed(self) -> pd.DataFrame:
-        """One row per failed point (its parameters and error)."""
+        """One row per failed or timed-out point (its parameters and error)."""
         rows = self.df[self.df[ERROR].notna()]
         return rows.drop(columns=["iteration", "node"]).reset_index(drop=True)
+
+    @property
+    def timed_out(self) -> pd.DataFrame:
+        """One row per point stopped at the time limit (its parameters and error)."""
+        failed = self.failed
+        stopped = failed[ERROR].astype(str).str.startswith(f"{PointTimeout.__name__}:")
+        return failed[stopped].reset_index(drop=True)
 
     def summary(self, metrics: Any = None, confidence: float | None = None) -> pd.DataFrame:
         """One row per point with the sweep's metrics (default: means with CIs)."""
@@ -88,6 +98,8 @@ def run_sweep(
     scheduler: str | None = None,
     out: str | os.PathLike[str] | None = None,
     resume: bool = False,
+    retry_failed: bool = False,
+    point_timeout: float | None = None,
     progress: bool | None = None,
     flush_interval: float = 1.0,
 ) -> SweepResult:
@@ -97,45 +109,70 @@ def run_sweep(
     one per core by default) or ``"dask"`` (``scheduler`` address, or a
     LocalCluster with ``workers`` processes), or an :class:`Executor`.
     With ``out``, finished points are written to that folder as they finish;
-    ``resume=True`` continues a sweep there, running only unfinished points.
+    ``resume=True`` continues a sweep there, running only unfinished points
+    (``retry_failed=True``: also the failed and timed-out ones). A folder
+    another run is writing to is refused (:class:`StoreError`).
+    ``point_timeout``: stop a point after that many seconds of wall time and
+    record it with status ``timeout``; the sweep goes on.
     ``progress``: draw a progress bar (default: only on a terminal).
 
     A point whose program raises is recorded with its error; the others run.
-    On ``KeyboardInterrupt`` the finished points are saved and
-    :class:`SweepInterrupted` is raised.
+    On ``KeyboardInterrupt`` the points still running are dropped (resuming
+    runs them), the finished points are saved and :class:`SweepInterrupted`
+    is raised.
     """
+    if point_timeout is not None and not (
+            isinstance(point_timeout, (int, float)) and not isinstance(point_timeout, bool)
+            and 0 < point_timeout < float("inf")):
+        raise ValueError(f"point_timeout must be a positive number of seconds "
+                         f"(got {point_timeout!r})")
+    if retry_failed and not resume:
+        raise ValueError("retry_failed re-runs the failed points of an earlier run: it needs "
+                         "resume (--resume --retry-failed)")
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
     name = executor if isinstance(executor, str) else executor.name
     _check_importable(spec, name)
-    store = ResultStore(spec, out, resume=resume, flush_interval=flush_interval)
+    store = ResultStore(spec, out, resume=resume, retry_failed=retry_failed,
+                        flush_interval=flush_interval)
+    try:
+        return _run(spec, store, executor, workers, scheduler, point_timeout, progress)
+    finally:
+        store.close()
+
+
+def _run(spec: SweepSpec, store: ResultStore, executor: str | Executor, workers: int | None,
+         scheduler: str | None, point_timeout: float | None,
+         progress: bool | None) -> SweepResult:
     tasks = spec.tasks(skip=store.done)
     total = len(spec.points())
     start = time.perf_counter()
     owned = isinstance(executor, str)
     ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
     bar = Progress(len(tasks), enabled=progress, already=len(store.done))
-    status = "interrupted"
-    interrupted = False
+    fn = run_point if point_timeout is None else functools.partial(
+        run_point, point_timeout=float(point_timeout))
     try:
         store.start_run(ex.describe(), ex.workers, len(tasks))
         with bar:
             if tasks:
-                for outcome in ex.map_unordered(run_point, tasks):
+                for outcome in ex.map_unordered(fn, tasks):
                     store.add(outcome)
                     bar.update(failed=int(outcome.error is not None))
-        status = "complete"
     except KeyboardInterrupt:
-        interrupted = True
+        with signals_ignored(signal.SIGINT, signal.SIGTERM):  # saving is not cut short
+            if owned:
+                ex.abort()
+            store.finish("interrupted")  # save what finished
+        raise SweepInterrupted(len(store.done), total, store.out) from None
+    except BaseException:
+        try:
+            store.finish("failed")  # save what finished
+        except Exception:  # pragma: no cover - best effort while failing
+            pass
+        raise
     finally:
-        if status != "complete":
-            try:
-                store.finish(status)  # save what finished
-            except Exception:  # pragma: no cover - best effort while failing
-                pass
         if owned:
             ex.close()
-    if interrupted:
-        raise SweepInterrupted(len(store.done), total, store.out)
     df = store.frame()
     result = SweepResult(spec, df, store.out, time.perf_counter() - start, store.new_points,
                          ex.describe())

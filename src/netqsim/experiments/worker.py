@@ -3,7 +3,11 @@
 :func:`run_point` is what every executor calls, in whatever process it runs.
 It never raises for a problem of the point itself: an exception while
 building or running is returned as the outcome's ``error`` (with the
-traceback), so a failing point is recorded and the sweep goes on.
+traceback), so a failing point is recorded and the sweep goes on; that
+includes ``SystemExit`` from a program that calls ``sys.exit()``, which must
+not end a whole sweep. A point that runs longer than its time limit is
+stopped and returned with status ``timeout``. ``KeyboardInterrupt`` is
+raised: an interrupted point is not a result.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from netqsim.runtime.run import run
 
 from .programs import instantiate
 from .spec import PointTask
+from .watchdog import PointTimeout, time_limit
+
+#: :attr:`PointOutcome.status` values.
+OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 
 
 @dataclass
@@ -34,6 +42,8 @@ class PointOutcome:
     traceback: str | None = None
     wall_time: float = 0.0
     sim_time_ns: float = 0.0
+    #: ``ok``, ``failed`` (``error`` says why) or ``timeout`` (stopped at the time limit)
+    status: str = OK
 
 
 def _plain(value: Any) -> Any:
@@ -67,35 +77,49 @@ def flatten(result: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def run_point(task: PointTask) -> PointOutcome:
-    """Run one point; failures are returned as :attr:`PointOutcome.error`."""
+def _simulate(task: PointTask) -> tuple[list[dict[str, Any]], float]:
+    """The point's records and its total simulated time (ns)."""
+    config = StackNetworkConfig.from_dict(task.network)
+    base = Path(task.base_dir)
+    programs = {
+        node: [instantiate(s.ref, s.args, base) for s in specs]
+        for node, specs in task.programs.items()
+    }
+    results = run(
+        config,
+        {node: (group[0] if len(group) == 1 else group) for node, group in programs.items()},
+        num_times=task.num_times, seed=task.seed, mode=task.mode, formalism=task.formalism,
+    )
+    per_node = results.by_node()
+    records = []
+    for iteration in range(task.num_times):
+        for node in config.stack_names:
+            node_results = per_node.get(node) or []
+            if iteration < len(node_results):
+                records.append({"iteration": iteration, "node": node,
+                                **flatten(node_results[iteration])})
+    return records, float(sum(results.end_times))
+
+
+def run_point(task: PointTask, point_timeout: float | None = None) -> PointOutcome:
+    """Run one point; failures are returned as :attr:`PointOutcome.error`.
+
+    ``point_timeout``: stop the point after that many seconds of wall time
+    and return it with status ``timeout``.
+    """
     start = time.perf_counter()
     outcome = PointOutcome(task.index, task.seed)
     try:
-        config = StackNetworkConfig.from_dict(task.network)
-        base = Path(task.base_dir)
-        programs = {
-            node: [instantiate(s.ref, s.args, base) for s in specs]
-            for node, specs in task.programs.items()
-        }
-        results = run(
-            config,
-            {node: (group[0] if len(group) == 1 else group) for node, group in programs.items()},
-            num_times=task.num_times, seed=task.seed, mode=task.mode, formalism=task.formalism,
-        )
-        per_node = results.by_node()
-        records = []
-        for iteration in range(task.num_times):
-            for node in config.stack_names:
-                node_results = per_node.get(node) or []
-                if iteration < len(node_results):
-                    records.append({"iteration": iteration, "node": node,
-                                    **flatten(node_results[iteration])})
-        outcome.records = records
-        outcome.sim_time_ns = float(sum(results.end_times))
+        with time_limit(point_timeout):
+            outcome.records, outcome.sim_time_ns = _simulate(task)
+    except PointTimeout as exc:
+        outcome.status = TIMEOUT
+        outcome.error = f"{type(exc).__name__}: {exc}"
+        outcome.traceback = traceback.format_exc()
+    except KeyboardInterrupt:
+        raise
     except BaseException as exc:
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
+        outcome.status = FAILED
         outcome.error = f"{type(exc).__name__}: {exc}".strip()
         outcome.traceback = traceback.format_exc()
     outcome.wall_time = time.perf_counter() - start

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import CancelledError
 from collections.abc import Coroutine, Generator
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,20 @@ _ASYNCIO_HINT = (
     "run in simulated time; use netqsim.sleep(ns), netqsim.timeout(awaitable, ns) and "
     "netqsim.gather(...) instead, or wait on netqsim events (sim.timeout(ns), a | b, a & b)"
 )
+
+
+def passes_through(exc: BaseException) -> bool:
+    """True for exceptions that end the whole run rather than fail one process.
+
+    These are the ``BaseException`` subclasses that are not ``Exception``:
+    ``KeyboardInterrupt``, ``SystemExit``, ``GeneratorExit`` and their kin
+    (such as a sweep's per-point time limit). The kernel never wraps them in
+    a ``ProcessError``: they leave :meth:`Simulator.run` unchanged. The one
+    exception is ``asyncio.CancelledError``, which, as in asyncio, is the
+    outcome of a cancelled process (``netqsim.gather`` and ``netqsim.timeout``
+    cancel with it) and is raised in whoever waits on that process.
+    """
+    return not isinstance(exc, (Exception, CancelledError))
 
 
 class BindRequest:
@@ -52,7 +67,11 @@ class Process(Event):
     with the returned value; when it raises, the process event fails with the
     exception, which is raised in whoever waits on the process. If nobody
     does, the run stops with a :class:`~netqsim.kernel.errors.ProcessError`
-    naming the process and the simulated time.
+    naming the process and the simulated time. ``KeyboardInterrupt``,
+    ``SystemExit`` and ``GeneratorExit`` (see :func:`passes_through`) are not
+    wrapped: the process ends, failed, and the exception leaves
+    :meth:`Simulator.run` as it is; the clock and the queue stay as they were,
+    so ``run`` can be called again.
 
     ``daemon`` processes (servers that wait forever by design) are left out of
     deadlock reports.
@@ -129,6 +148,14 @@ class Process(Event):
         """The body returned (``StopIteration``) or raised ``exc``."""
         if isinstance(exc, StopIteration):
             self._finish(True, exc.value)
+        elif passes_through(exc):
+            # The body is gone: end the process (so that it is neither resumed nor
+            # listed as waiting later) and let the exception leave the run as it is.
+            # Waiters still learn that the process failed; nothing reports it as
+            # unhandled, since the exception itself reaches the caller of run().
+            self._finish(False, exc)
+            self._defused = True
+            raise exc
         else:
             self._finish(False, exc)
 

@@ -211,7 +211,12 @@ class Simulator:
           (raises its exception if it failed). If the queue runs empty first,
           raise :class:`DeadlockError`.
 
-        :meth:`stop` ends any of these early.
+        :meth:`stop` ends any of these early. ``KeyboardInterrupt``,
+        ``SystemExit`` and ``GeneratorExit`` raised in a process (or in the run
+        loop) leave ``run`` as they are, never wrapped in a
+        :class:`ProcessError`; the process that raised one has ended, the
+        clock stays at the time of the event being processed, and ``run`` can
+        be called again for the rest.
         """
         if until is None:
             self._loop()
@@ -223,9 +228,14 @@ class Simulator:
             if until.callbacks is not None:
                 # Stop once every callback of ``until`` has run, not in the middle of them.
                 until.callbacks.append(self._stop_after)
-                self._loop()
+                try:
+                    self._loop()
+                finally:
+                    # Also when KeyboardInterrupt & co. pass through (see
+                    # Process): a later run must not stop at ``until``.
+                    if until.callbacks is not None:
+                        until.callbacks.remove(self._stop_after)
                 if until.callbacks is not None:
-                    until.callbacks.remove(self._stop_after)
                     if self._queue:  # stop() ended the run before ``until`` fired
                         return None
                     self._check_deadlock(f" before {describe(until)} fired", always=True)
@@ -244,11 +254,15 @@ class Simulator:
         sentinel._value = None
         sentinel.callbacks.append(_raise_stop)  # type: ignore[union-attr]
         self._queue.push_urgent(at, sentinel)
-        self._loop()
-        if sentinel.callbacks is not None:
-            sentinel.callbacks = []  # stopped early by stop(): disarm the sentinel
-        else:
-            self._now = at
+        try:
+            self._loop()
+        finally:
+            if sentinel.callbacks is not None:
+                # Stopped early (by stop(), or an exception passing through):
+                # disarm the sentinel so that it cannot end a later run.
+                sentinel.callbacks = []
+            else:
+                self._now = at
         return None
 
     def _stop_after(self, event: Event) -> None:
