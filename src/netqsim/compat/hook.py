@@ -12,7 +12,9 @@ exist as real modules.
 Under a root that the maps serve (``squidasm``), a module that no map names
 raises ``ModuleNotFoundError``, and a name a served module lacks raises
 ``ImportError``; both messages name the module (and the name) and say that the
-compatibility layer does not provide it. On leaving the block, every module the
+compatibility layer does not provide it (a public name, that is: a probe for
+a private name like ``getattr(module, "_x", None)`` sees the usual
+AttributeError). On leaving the block, every module the
 hook served is removed from ``sys.modules`` (and from its parent package), real
 modules it shadowed are put back, and the hook is uninstalled: outside the
 block these imports fail as Python normally fails.
@@ -65,9 +67,9 @@ def not_provided(module: str, name: str) -> ImportError:
 
 def _module_getattr(module_name: str, children: frozenset[str]) -> Any:
     def __getattr__(name: str) -> Any:
-        # Dunder probes (copy, pickle, inspect) and not-yet-imported submodules
-        # must see a plain AttributeError, as for any module.
-        if (name.startswith("__") and name.endswith("__")) or name in children:
+        # Probes for private and dunder names (copy, pickle, inspect, pytest) and
+        # for submodules not imported yet must see a plain AttributeError.
+        if name.startswith("_") or name in children:
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
         # ImportError (not AttributeError) so that `from module import name`
         # shows this message instead of Python's generic one.

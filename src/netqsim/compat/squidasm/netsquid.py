@@ -32,8 +32,6 @@ def set_random_state(seed: int | None = None) -> None:
 def set_qstate_formalism(formalism: QFormalism) -> None:
     """Use ``formalism`` for the quantum states of the runs that follow."""
     if not isinstance(formalism, QFormalism):
-        raise TypeError(
-            f"set_qstate_formalism takes a QFormalism ({', '.join(f'QFormalism.{m.name}' for m in QFormalism)}), "
-            f"got {formalism!r}"
-        )
+        members = ", ".join(f"QFormalism.{m.name}" for m in QFormalism)
+        raise TypeError(f"set_qstate_formalism takes a QFormalism ({members}), got {formalism!r}")
     current_session().set_formalism(formalism.value)

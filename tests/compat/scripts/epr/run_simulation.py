@@ -1,9 +1,9 @@
 # A SquidASM-style EPR program: Alice creates, Bob receives, both measure.
-from typing import Any, Dict, Generator
+from collections.abc import Generator
+from typing import Any
 
 import netsquid as ns
 from pydynaa import EventExpression
-
 from squidasm.run.stack.config import StackNetworkConfig
 from squidasm.run.stack.run import run
 from squidasm.sim.stack.program import Program, ProgramContext, ProgramMeta
@@ -17,7 +17,7 @@ class AliceProgram(Program):
         return ProgramMeta(name="alice", csockets=[self.PEER], epr_sockets=[self.PEER],
                            max_qubits=1)
 
-    def run(self, context: ProgramContext) -> Generator[EventExpression, None, Dict[str, Any]]:
+    def run(self, context: ProgramContext) -> Generator[EventExpression, None, dict[str, Any]]:
         epr = context.epr_sockets[self.PEER].create_keep()[0]
         epr.H()
         m = epr.measure()
@@ -34,7 +34,7 @@ class BobProgram(Program):
         return ProgramMeta(name="bob", csockets=[self.PEER], epr_sockets=[self.PEER],
                            max_qubits=1)
 
-    def run(self, context: ProgramContext) -> Generator[EventExpression, None, Dict[str, Any]]:
+    def run(self, context: ProgramContext) -> Generator[EventExpression, None, dict[str, Any]]:
         epr = context.epr_sockets[self.PEER].recv_keep()[0]
         epr.H()
         m = epr.measure()
@@ -48,7 +48,7 @@ if __name__ == "__main__":
     cfg = StackNetworkConfig.from_file("config.yaml")
     alice, bob = run(config=cfg, programs={"Alice": AliceProgram(), "Bob": BobProgram()},
                      num_times=20)
-    equal = sum(a["m"] == b["m"] for a, b in zip(alice, bob))
+    equal = sum(a["m"] == b["m"] for a, b in zip(alice, bob, strict=True))
     print(f"runs: {len(alice)}, equal outcomes: {equal}")
     print("alice:", "".join(str(r["m"]) for r in alice))
     print("notes:", sorted({r["note"] for r in bob}))

@@ -1,7 +1,6 @@
 # A SquidASM-style local program: two qubits, gates, measurements.
 import netsquid as ns
 from netqasm.sdk import Qubit
-
 from squidasm.run.stack.config import StackNetworkConfig
 from squidasm.run.stack.run import run
 from squidasm.sim.stack.program import Program, ProgramContext, ProgramMeta

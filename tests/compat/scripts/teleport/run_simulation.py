@@ -4,7 +4,6 @@ import math
 import netsquid as ns
 from netqasm.sdk import Qubit
 from netqasm.sdk.toolbox.state_prep import set_qubit_state
-
 from squidasm.run.stack.run import run
 from squidasm.sim.stack.program import Program, ProgramContext, ProgramMeta
 from squidasm.util import create_two_node_network, get_qubit_state, get_reference_state

@@ -1,0 +1,138 @@
+"""The SquidASM/NetSquid names are netqsim's objects and behave as scripts rely on."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import netqsim
+from netqsim.compat.hook import compat_imports
+from netqsim.compat.runner import ScriptNotFound, run_script
+from netqsim.compat.session import current_session, session
+from netqsim.compat.squidasm import MODULES
+from netqsim.config import DefaultCLinkConfig, DepolariseLinkConfig, PerfectLinkConfig
+
+
+def test_squidasm_names_are_netqsims_own() -> None:
+    with compat_imports(MODULES):
+        from netsquid_netbuilder.modules.qlinks.depolarise import DepolariseQLinkConfig
+        from pydynaa import EventExpression
+        from squidasm.run.stack.config import GenericQDeviceConfig, StackNetworkConfig
+        from squidasm.sim.stack.csocket import ClassicalSocket
+        from squidasm.sim.stack.program import Program, ProgramContext, ProgramMeta
+        from squidasm.util.routines import measXY, teleport_send
+
+        assert (Program, ProgramMeta, ProgramContext) == (
+            netqsim.Program, netqsim.ProgramMeta, netqsim.ProgramContext)
+        assert StackNetworkConfig is netqsim.StackNetworkConfig
+        assert GenericQDeviceConfig is netqsim.GenericQDeviceConfig
+        assert ClassicalSocket is netqsim.Socket
+        assert EventExpression is netqsim.kernel.Event
+        assert DepolariseQLinkConfig is DepolariseLinkConfig
+        assert measXY is netqsim.util.measure_xy
+        assert teleport_send is netqsim.util.teleport_send
+
+
+def test_every_mapped_module_imports_and_offers_its_names() -> None:
+    with compat_imports(MODULES):
+        for entry in MODULES:
+            module = importlib.import_module(entry.name)
+            assert module.__all__, entry.name
+            for name in module.__all__:
+                assert getattr(module, name) is not None
+
+
+def test_ketstates_are_netsquids_column_vectors() -> None:
+    with compat_imports(MODULES):
+        from netsquid.qubits import ketstates as ks
+    r = 1 / math.sqrt(2)
+    assert ks.s0.shape == (2, 1) and ks.b00.shape == (4, 1)
+    np.testing.assert_allclose(ks.h1.ravel(), [r, -r])
+    np.testing.assert_allclose(ks.y0.ravel(), [r, 1j * r])
+    np.testing.assert_allclose(ks.s10.ravel(), [0, 0, 1, 0])
+    np.testing.assert_allclose(ks.b00.ravel(), [r, 0, 0, r])   # Phi+
+    np.testing.assert_allclose(ks.b01.ravel(), [0, r, r, 0])   # Psi+
+    np.testing.assert_allclose(ks.b10.ravel(), [r, 0, 0, -r])  # Phi-
+    np.testing.assert_allclose(ks.b11.ravel(), [0, r, -r, 0])  # Psi-
+    np.testing.assert_allclose(ks.ket2dm(ks.b00), ks.b00 @ ks.b00.conj().T)
+
+
+def test_global_settings_go_to_the_runners_session() -> None:
+    with compat_imports(MODULES):
+        import netsquid as ns
+        from netsquid.qubits.qformalism import QFormalism
+
+        with pytest.raises(RuntimeError, match="only in a script run by a netqsim runner"):
+            ns.set_random_state(seed=1)
+        with session() as active:
+            ns.set_qstate_formalism(QFormalism.KET)
+            assert active.formalism == "ket"
+            with pytest.raises(TypeError, match="set_qstate_formalism takes a QFormalism"):
+                ns.set_qstate_formalism("ket")
+            ns.set_random_state(seed=5)
+            seeds = [current_session().next_seed() for _ in range(3)]
+            ns.set_random_state(seed=5)
+            assert [active.next_seed() for _ in range(3)] == seeds
+            assert len(set(seeds)) == 3
+            ns.set_random_state()
+            assert active.next_seed() is None
+            with pytest.raises(ValueError, match="non-negative integer"):
+                ns.set_random_state(seed=-1)
+
+
+def test_create_two_node_network_takes_squidasms_noise_numbers() -> None:
+    with compat_imports(MODULES):
+        from squidasm.util import create_two_node_network
+
+    cfg = create_two_node_network(["A", "B"], link_noise=0.2, qdevice_noise=0.1,
+                                  clink_delay=250.0, link_delay=40.0)
+    assert cfg.stack_names == ["A", "B"]
+    device = cfg.stacks[0].qdevice_cfg
+    assert (device.single_qubit_gate_depolar_prob, device.two_qubit_gate_depolar_prob) == (
+        0.1, 0.1)
+    assert (device.init_time, device.measure_time) == (0, 0)
+    link = cfg.links[0].cfg
+    assert isinstance(link, DepolariseLinkConfig)
+    assert (link.fidelity, link.prob_success, link.t_cycle) == (1 - 0.2 * 3 / 4, 1, 40.0)
+    assert cfg.clinks[0].cfg == DefaultCLinkConfig(delay=250.0)
+    assert create_two_node_network().stack_names == ["Alice", "Bob"]
+
+
+def test_create_complete_graph_network_links_every_pair() -> None:
+    with compat_imports(MODULES):
+        from squidasm.util.util import create_complete_graph_network
+
+    cfg = create_complete_graph_network(["A", "B", "C"], "perfect",
+                                        PerfectLinkConfig(state_delay=100),
+                                        clink_typ="default", clink_cfg=DefaultCLinkConfig(delay=7))
+    assert [(link.stack1, link.stack2) for link in cfg.links] == [
+        ("A", "B"), ("A", "C"), ("B", "C")]
+    assert all(link.cfg.state_delay == 100 for link in cfg.links)
+    assert all(c.typ == "default" and c.cfg.delay == 7 for c in cfg.clinks)
+    instant = create_complete_graph_network(["A", "B"], "perfect", None)
+    assert instant.clinks[0].typ == "instant"
+    with pytest.raises(ValueError, match="at least one node name"):
+        create_complete_graph_network([], "perfect", None)
+
+
+def test_run_script_restores_the_process_and_removes_served_modules(tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "main.py").write_text(
+        "import sys\nimport squidasm.run.stack.run\nimport netsquid\n"
+        "sys.path.append('added-by-script')\nsys.exit(4)\n"
+    )
+    before = (os.getcwd(), sys.argv[:], sys.path[:], sys.meta_path[:])
+    with pytest.raises(SystemExit) as stop:
+        run_script(folder / "main.py", ["x"], MODULES)
+    assert stop.value.code == 4
+    assert (os.getcwd(), sys.argv, sys.path, sys.meta_path) == before
+    assert not [m for m in sys.modules if m.split(".")[0] in ("squidasm", "netsquid")]
+    with pytest.raises(ScriptNotFound, match=f"script {tmp_path} is not a file"):
+        run_script(tmp_path, [], MODULES)
