@@ -37,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScriptNotFound as exc:
         print(f"netqsim: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("netqsim: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
