@@ -140,3 +140,46 @@ def test_foreign_imports_fail_outside_the_runner(name: str) -> None:
                           timeout=60, env=_env())
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"ModuleNotFoundError No module named '{name}'\n"
+
+
+FORMALISM_SCRIPT = '''\
+import sys
+
+import netsquid as ns
+from netqasm.sdk import Qubit
+from squidasm.run.stack.config import StackConfig, StackNetworkConfig
+from squidasm.run.stack.run import run
+from squidasm.sim.stack.program import Program, ProgramMeta
+
+
+class TGate(Program):
+    meta = ProgramMeta(name="t_gate", max_qubits=1)
+
+    def run(self, context):
+        q = Qubit(context.connection)
+        q.T()
+        m = q.measure()
+        yield from context.connection.flush()
+        return {"m": int(m)}
+
+
+ns.set_qstate_formalism(getattr(ns.QFormalism, sys.argv[1]))
+cfg = StackNetworkConfig(stacks=[StackConfig.perfect_generic_config("Alice")], links=[])
+print(run(cfg, {"Alice": TGate()}, num_times=2)[0])
+'''
+
+
+@pytest.mark.parametrize("formalism", ["KET", "STAB"])
+def test_set_qstate_formalism_selects_the_formalism_of_the_run(tmp_path: Path,
+                                                               formalism: str) -> None:
+    path = tmp_path / "formalism.py"
+    path.write_text(FORMALISM_SCRIPT)
+    done = run_cli(str(path), formalism)
+    if formalism == "KET":
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == "[{'m': 0}, {'m': 0}]\n"
+    else:  # a T gate is not a Clifford: the stabilizer formalism refuses it
+        assert done.returncode == 1
+        assert done.stderr.splitlines()[-1].endswith(
+            "gate 'T' is not a Clifford/stabilizer operation and cannot run under formalism "
+            "'stab'; supported by formalisms: dm, ket [GENERAL]")
