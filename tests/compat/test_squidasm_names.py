@@ -136,3 +136,17 @@ def test_run_script_restores_the_process_and_removes_served_modules(tmp_path: Pa
     assert not [m for m in sys.modules if m.split(".")[0] in ("squidasm", "netsquid")]
     with pytest.raises(ScriptNotFound, match=f"script {tmp_path} is not a file"):
         run_script(tmp_path, [], MODULES)
+
+
+def test_each_script_imports_the_modules_of_its_own_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "application.py").write_text(f"VALUE = {name!r}\n")
+        (folder / "run_simulation.py").write_text("import application\n"
+                                                  "print(application.VALUE)\n")
+    assert run_script(tmp_path / "first" / "run_simulation.py", [], MODULES) == 0
+    assert run_script(tmp_path / "second" / "run_simulation.py", [], MODULES) == 0
+    assert capsys.readouterr().out == "first\nsecond\n"
+    assert "application" not in sys.modules

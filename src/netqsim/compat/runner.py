@@ -32,13 +32,23 @@ def _print_script_traceback(exc: BaseException, script: Path) -> None:
     traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
 
 
+def _forget_modules_from(folder: Path, before: set[str]) -> None:
+    # A second script run in this process (a test suite, a notebook) must import
+    # its own `application.py`, not the one the previous script left behind.
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules[name], "__file__", None)
+        if file and Path(file).resolve().is_relative_to(folder):
+            del sys.modules[name]
+
+
 def run_script(path: str | os.PathLike[str], args: Sequence[str],
                maps: Iterable[ModuleMap]) -> int:
     """Run the Python script at ``path`` with ``args`` as ``__main__``; returns its exit status.
 
     During the run the script's folder is the working directory and first on
     ``sys.path``, ``sys.argv`` is ``[path, *args]``, and the modules of
-    ``maps`` are importable; everything is restored afterwards. A
+    ``maps`` are importable; everything is restored afterwards, and the
+    modules imported from the script's folder are forgotten. A
     ``SystemExit`` of the script propagates (its code is the exit status); any
     other exception of the script prints its traceback to stderr and gives 1.
     """
@@ -49,6 +59,7 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     script = script.resolve()
     folder = str(script.parent)
     saved_argv, saved_path, saved_cwd = sys.argv[:], sys.path[:], os.getcwd()
+    modules_before = set(sys.modules)
     sys.argv = [os.fspath(path), *args]
     sys.path.insert(0, folder)
     os.chdir(folder)
@@ -63,6 +74,7 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
                 return 1
         return 0
     finally:
+        _forget_modules_from(script.parent, modules_before)
         os.chdir(saved_cwd)
         sys.argv = saved_argv
         sys.path[:] = saved_path
