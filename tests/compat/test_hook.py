@@ -40,7 +40,7 @@ def test_explicit_names_restrict_what_a_module_offers() -> None:
         assert module.Program is netqsim.Program
         with pytest.raises(ImportError, match=re.escape(
                 "cannot import name 'ProgramMeta' from 'fakesim.a': the netqsim "
-                "compatibility layer does not provide it")):
+                "compatibility layer does not provide it (it provides: Program)")):
             exec("from fakesim.a import ProgramMeta", {})
 
 

@@ -109,8 +109,8 @@ def test_missing_attribute_names_module_and_attribute(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
         "ImportError: cannot import name 'no_such_helper' from 'squidasm.util': the netqsim "
-        "compatibility layer does not provide it (see docs/porting-from-squidasm.md for what "
-        "it provides)"
+        "compatibility layer does not provide it (it provides: create_complete_graph_network, "
+        "create_two_node_network, get_qubit_state, get_reference_state, routines, util)"
     )
 
 

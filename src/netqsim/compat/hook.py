@@ -56,16 +56,18 @@ class ModuleMap:
     names: tuple[str, ...] | None = None
 
 
-def not_provided(module: str, name: str) -> ImportError:
+def not_provided(module: str, name: str, provided: Iterable[str] = ()) -> ImportError:
     """The error for ``from module import name`` when the compatibility layer lacks ``name``."""
+    offer = ", ".join(sorted(provided)) or "no names"
     return ImportError(
         f"cannot import name {name!r} from {module!r}: the netqsim compatibility layer does "
-        f"not provide it (see docs/porting-from-squidasm.md for what it provides)",
+        f"not provide it (it provides: {offer})",
         name=module,
     )
 
 
-def _module_getattr(module_name: str, children: frozenset[str]) -> Any:
+def _module_getattr(module_name: str, exported: Sequence[str],
+                    children: frozenset[str]) -> Any:
     def __getattr__(name: str) -> Any:
         # Probes for private and dunder names (copy, pickle, inspect, pytest) and
         # for submodules not imported yet must see a plain AttributeError.
@@ -73,7 +75,7 @@ def _module_getattr(module_name: str, children: frozenset[str]) -> Any:
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
         # ImportError (not AttributeError) so that `from module import name`
         # shows this message instead of Python's generic one.
-        raise not_provided(module_name, name)
+        raise not_provided(module_name, name, [*exported, *children])
 
     return __getattr__
 
@@ -163,7 +165,8 @@ class CompatFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         else:
             module.__doc__ = f"{name}: a package of netqsim's compatibility layer."
         module.__all__ = exported  # type: ignore[attr-defined]
-        module.__getattr__ = _module_getattr(name, self._children(name))  # type: ignore[attr-defined]
+        module.__getattr__ = _module_getattr(  # type: ignore[attr-defined]
+            name, exported, self._children(name))
 
 
 @contextmanager
