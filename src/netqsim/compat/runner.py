@@ -46,7 +46,8 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     """Run the Python script at ``path`` with ``args`` as ``__main__``; returns its exit status.
 
     During the run the script's folder is the working directory and first on
-    ``sys.path``, ``sys.argv`` is ``[path, *args]``, and the modules of
+    ``sys.path``, ``sys.argv`` is ``[script, *args]`` (the script's absolute
+    path first, so that it stays valid in the new working directory), and the modules of
     ``maps`` are importable; everything is restored afterwards, and the
     modules imported from the script's folder are forgotten. A
     ``SystemExit`` of the script propagates (its code is the exit status); any
@@ -60,7 +61,7 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     folder = str(script.parent)
     saved_argv, saved_path, saved_cwd = sys.argv[:], sys.path[:], os.getcwd()
     modules_before = set(sys.modules)
-    sys.argv = [os.fspath(path), *args]
+    sys.argv = [str(script), *args]
     sys.path.insert(0, folder)
     os.chdir(folder)
     try:
