@@ -71,7 +71,7 @@ def test_script_sees_its_argv_folder_and_exit_status(tmp_path: Path, module: str
     assert done.stdout == (
         "name: __main__\n"
         "argv: ['a', 'b c', '--exit', '3']\n"
-        "argv0 ends with: run_simulation.py\n"
+        "argv0 is this file: True\n"
         "cwd is script folder: True\n"
         "path0 is script folder: True\n"
         "data: read from the script's folder\n"

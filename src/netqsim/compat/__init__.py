@@ -11,4 +11,12 @@
   and pydynaa names (``netqsim squidasm SCRIPT``).
 
 Importing this package installs nothing.
+
+Adding a family of foreign names (netqasm's ``netqasm.sdk.external``,
+SimulaQron's ``simulaqron.*``): write one small provider module per foreign
+module, whose ``__all__`` lists netqsim objects under the foreign names, and a
+table of :class:`~netqsim.compat.hook.ModuleMap` entries; a runner passes the
+table to :func:`~netqsim.compat.runner.run_script` (or to
+:func:`~netqsim.compat.hook.compat_imports`). Mapped names under a real
+package (``netqasm.sdk``) are served next to its real modules.
 """

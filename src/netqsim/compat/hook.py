@@ -164,9 +164,8 @@ class CompatFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                               f"{mapping.provider}.")
         else:
             module.__doc__ = f"{name}: a package of netqsim's compatibility layer."
-        module.__all__ = exported  # type: ignore[attr-defined]
-        module.__getattr__ = _module_getattr(  # type: ignore[attr-defined]
-            name, exported, self._children(name))
+        module.__dict__["__all__"] = exported
+        module.__dict__["__getattr__"] = _module_getattr(name, exported, self._children(name))
 
 
 @contextmanager

@@ -78,6 +78,10 @@ def create_complete_graph_network(
     device = GenericQDeviceConfig.perfect_config() if qdevice_cfg is None else qdevice_cfg
     stacks = [StackConfig(name=n, qdevice_typ=qdevice_typ, qdevice_cfg=device) for n in names]
     pairs = list(itertools.combinations(names, 2))
-    links = [LinkConfig(stack1=a, stack2=b, typ=link_typ, cfg=link_cfg) for a, b in pairs]
-    clinks = [CLinkConfig(stack1=a, stack2=b, typ=clink_typ, cfg=clink_cfg) for a, b in pairs]
+    # SquidASM passes cfg=None for the types that need no parameters (perfect,
+    # instant); netqsim's entries take that as an omitted cfg.
+    link_kw = {} if link_cfg is None else {"cfg": link_cfg}
+    clink_kw = {} if clink_cfg is None else {"cfg": clink_cfg}
+    links = [LinkConfig(stack1=a, stack2=b, typ=link_typ, **link_kw) for a, b in pairs]
+    clinks = [CLinkConfig(stack1=a, stack2=b, typ=clink_typ, **clink_kw) for a, b in pairs]
     return StackNetworkConfig(stacks=stacks, links=links, clinks=clinks)

@@ -6,7 +6,7 @@ import helper
 
 print("name:", __name__)
 print("argv:", sys.argv[1:])
-print("argv0 ends with:", os.path.basename(sys.argv[0]))
+print("argv0 is this file:", sys.argv[0] == os.path.abspath(__file__))
 print("cwd is script folder:", os.getcwd() == os.path.dirname(os.path.abspath(__file__)))
 print("path0 is script folder:", sys.path[0] == os.getcwd())
 with open("data.txt") as f:
