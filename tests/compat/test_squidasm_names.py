@@ -50,7 +50,9 @@ def test_every_mapped_module_imports_and_offers_its_names() -> None:
 
 def test_ketstates_are_netsquids_column_vectors() -> None:
     with compat_imports(MODULES):
-        from netsquid.qubits import ketstates as ks
+        import netsquid as ns
+
+        ks = ns.qubits.ketstates  # reachable from `import netsquid`, as in NetSquid
     r = 1 / math.sqrt(2)
     assert ks.s0.shape == (2, 1) and ks.b00.shape == (4, 1)
     np.testing.assert_allclose(ks.h1.ravel(), [r, -r])

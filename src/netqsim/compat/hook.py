@@ -14,10 +14,13 @@ raises ``ModuleNotFoundError``, and a name a served module lacks raises
 ``ImportError``; both messages name the module (and the name) and say that the
 compatibility layer does not provide it (a public name, that is: a probe for
 a private name like ``getattr(module, "_x", None)`` sees the usual
-AttributeError). On leaving the block, every module the
-hook served is removed from ``sys.modules`` (and from its parent package), real
-modules it shadowed are put back, and the hook is uninstalled: outside the
-block these imports fail as Python normally fails.
+AttributeError). A served package imports a mapped submodule on first
+attribute access (``import netsquid as ns; ns.qubits.ketstates.b00``).
+
+On leaving the block, every module the hook served is removed from
+``sys.modules`` (and from its parent package), real modules it shadowed are
+put back, and the hook is uninstalled: outside the block these imports fail
+as Python normally fails.
 
 Families of maps (SquidASM's names, netqasm's, SimulaQron's) are plain
 sequences of :class:`ModuleMap`: adding a family means adding provider modules
@@ -69,9 +72,13 @@ def not_provided(module: str, name: str, provided: Iterable[str] = ()) -> Import
 def _module_getattr(module_name: str, exported: Sequence[str],
                     children: frozenset[str]) -> Any:
     def __getattr__(name: str) -> Any:
-        # Probes for private and dunder names (copy, pickle, inspect, pytest) and
-        # for submodules not imported yet must see a plain AttributeError.
-        if name.startswith("_") or name in children:
+        # A mapped submodule is imported on first access, as packages like
+        # netsquid import theirs (`import netsquid as ns; ns.qubits.ketstates`).
+        if name in children:
+            return importlib.import_module(f"{module_name}.{name}")
+        # Probes for private and dunder names (copy, pickle, inspect, pytest)
+        # must see a plain AttributeError.
+        if name.startswith("_"):
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
         # ImportError (not AttributeError) so that `from module import name`
         # shows this message instead of Python's generic one.
