@@ -152,3 +152,105 @@ def test_each_script_imports_the_modules_of_its_own_folder(
     assert run_script(tmp_path / "second" / "run_simulation.py", [], MODULES) == 0
     assert capsys.readouterr().out == "first\nsecond\n"
     assert "application" not in sys.modules
+
+
+def test_squidasm_routine_names_are_netqsims_routines() -> None:
+    with compat_imports(MODULES):
+        from squidasm.util.routines import (
+            recv_float,
+            recv_int,
+            recv_remote_state_preparation,
+            remote_state_preparation,
+            send_float,
+            send_int,
+        )
+    assert (send_int, recv_int, send_float, recv_float) == (
+        netqsim.util.send_int, netqsim.util.recv_int, netqsim.util.send_float,
+        netqsim.util.recv_float)
+    assert remote_state_preparation is netqsim.util.queue_remote_state
+    assert recv_remote_state_preparation is netqsim.util.queue_recv_remote_state
+
+
+class _Peer(netqsim.Program):
+    def __init__(self, peer: str, body: object) -> None:
+        self.peer, self.body = peer, body
+
+    @property
+    def meta(self) -> netqsim.ProgramMeta:
+        return netqsim.ProgramMeta("peer", csockets=[self.peer], epr_sockets=[self.peer],
+                                   max_qubits=2)
+
+    def run(self, context: netqsim.ProgramContext) -> object:
+        return self.body(context, self.peer)  # type: ignore[operator]
+
+
+def _three_nodes() -> netqsim.StackNetworkConfig:
+    from netqsim.config import GenericQDeviceConfig, chain
+    return chain(["A", "B", "C"], qdevice=GenericQDeviceConfig.perfect_config(),
+                 link=PerfectLinkConfig(state_delay=10))
+
+
+def test_create_ghz_defaults_to_no_corrections_and_returns_the_outcome() -> None:
+    with compat_imports(MODULES):
+        from squidasm.util.routines import create_ghz
+
+    def start(context, _peer):
+        q, m = yield from create_ghz(context.connection, None, context.epr_sockets["B"])
+        out = q.measure()
+        yield from context.connection.flush()
+        return {"out": int(out), "m": m}
+
+    def middle(context, _peer):
+        q, m = yield from create_ghz(context.connection, context.epr_sockets["A"],
+                                     context.epr_sockets["C"])
+        out = q.measure()
+        yield from context.connection.flush()
+        return {"out": int(out), "m": m}
+
+    async def end(context, _peer):  # await works as yield from does
+        q, m = await create_ghz(context.connection, context.epr_sockets["B"])
+        out = q.measure()
+        await context.connection.flush()
+        return {"out": int(out), "m": m}
+
+    class Middle(_Peer):
+        @property
+        def meta(self) -> netqsim.ProgramMeta:
+            return netqsim.ProgramMeta("mid", csockets=["A", "C"], epr_sockets=["A", "C"],
+                                       max_qubits=2)
+
+    n = 40
+    results = netqsim.run(_three_nodes(), {"A": _Peer("B", start), "B": Middle("A", middle),
+                                           "C": _Peer("B", end)}, num_times=n, seed=3)
+    rows = list(zip(results["A"], results["B"], results["C"], strict=True))
+    assert all(a["m"] == c["m"] == 0 for a, _, c in rows)
+    # Without corrections: B's outcome m says whether C's qubit is flipped.
+    assert all(a["out"] == b["out"] == c["out"] ^ b["m"] for a, b, c in rows)
+    # m is a fair coin: 40 outcomes, sigma 3.2; 5 sigma.
+    assert abs(sum(b["m"] for _, b, _ in rows) - 20) < 16
+    with pytest.raises(TypeError, match="ghz_line needs down_epr_socket or up_epr_socket"):
+        next(iter(create_ghz(object())))
+
+
+def test_qkd_routine_returns_key_and_error_rate_over_num_test_bits() -> None:
+    with compat_imports(MODULES):
+        from squidasm.util.qkd_routine import QKDRoutine
+
+    def body(is_init, num_epr, num_test_bits=None):
+        def run(context, peer):
+            key, rate = yield from QKDRoutine.run(context, peer, is_init, num_epr,
+                                                  num_test_bits)
+            return {"key": key, "rate": rate}
+        return run
+
+    config = netqsim.config.two_nodes(link=PerfectLinkConfig(state_delay=10))
+    results = netqsim.run(config, {"Alice": _Peer("Bob", body(True, 80)),
+                                   "Bob": _Peer("Alice", body(False, 80))}, num_times=4, seed=5)
+    for a, b in zip(results["Alice"], results["Bob"], strict=True):
+        assert a["key"] == b["key"] and a["rate"] == b["rate"] == 0.0
+        assert all(bit in (0, 1) for bit in a["key"])
+    # num_test_bits defaults to num_epr // 4 = 20 of ~40 sifted pairs: key ~20 bits
+    # per run; 4 runs, Binomial(320, 1/2) sifted minus 80 tested, sigma 9; 5 sigma.
+    assert abs(sum(len(r["key"]) for r in results["Alice"]) - 80) < 45
+    with pytest.raises(ValueError, match=r"QKDRoutine.run: num_test_bits is 0 \(num_epr=3\)"):
+        next(iter(QKDRoutine.run(None, "Bob", True, 3)))

@@ -110,7 +110,8 @@ def test_missing_attribute_names_module_and_attribute(tmp_path: Path) -> None:
     assert done.stderr.splitlines()[-1] == (
         "ImportError: cannot import name 'no_such_helper' from 'squidasm.util': the netqsim "
         "compatibility layer does not provide it (it provides: create_complete_graph_network, "
-        "create_two_node_network, get_qubit_state, get_reference_state, routines, util)"
+        "create_two_node_network, get_qubit_state, get_reference_state, qkd_routine, routines, "
+        "util)"
     )
 
 
@@ -183,3 +184,47 @@ def test_set_qstate_formalism_selects_the_formalism_of_the_run(tmp_path: Path,
         assert done.stderr.splitlines()[-1].endswith(
             "gate 'T' is not a Clifford/stabilizer operation and cannot run under formalism "
             "'stab'; supported by formalisms: dm, ket [GENERAL]")
+
+
+def test_numbers_on_sockets_and_remote_state_preparation() -> None:
+    # RSP on a perfect link: Rz(theta + m pi)|+> up to the SDK's approximation
+    # of the angle by multiples of pi/2^d; m is a fair coin.
+    done = run_cli(script("routines"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "received: 42 0.30000000000000004 echo: 0.6000000000000001\n"
+        "m: 01011011\n"
+        "fidelities: " + ", ".join(["0.999998"] * 8) + "\n"
+    )
+
+
+def test_create_ghz_with_and_without_corrections() -> None:
+    # 5 nodes, 30 rows per mode: every row is a GHZ state once the middle
+    # nodes' outcomes are applied (do_corrections=False) or always (True).
+    done = run_cli(script("ghz"), "30")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == [
+        "do_corrections=True: rows 30, agree 30, ones 16, m of middle nodes " + "0" * 90,
+        "do_corrections=False: rows 30, agree 30, ones 17, m of middle nodes "
+        "0111001101110101110111011001001100100011010000101101110110110111010011100010110000"
+        "01001001",
+    ]
+    # The middle nodes' outcomes are fair coins: 90 of them, sigma 4.7; 5 sigma.
+    assert abs(lines[1].rsplit(" ", 1)[1].count("1") - 45) < 24
+
+
+def test_qkd_routine_error_rate_is_the_links_qber() -> None:
+    done = run_cli(script("qkd"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "key length 99, error rate 0.09, key bits that differ 10\n"
+        "key length 103, error rate 0.08, key bits that differ 8\n"
+        "key length 95, error rate 0.10, key bits that differ 11\n"
+        "key length 96, error rate 0.06, key bits that differ 12\n"
+        "key length 112, error rate 0.05, key bits that differ 7\n"
+        "mean error rate: 0.0760\n"
+    )
+    # link_noise 0.2: Werner fidelity 0.85, QBER 2(1 - F)/3 = 0.1 in X and Z.
+    # 500 test bits: sigma = sqrt(0.1 * 0.9 / 500) = 0.0134; 5 sigma.
+    assert abs(float(done.stdout.splitlines()[-1].split()[-1]) - 0.1) < 5 * 0.0134

@@ -35,6 +35,7 @@ MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("squidasm.util", _P + "util"),
     ModuleMap("squidasm.util.util", _P + "util"),
     ModuleMap("squidasm.util.routines", _P + "routines"),
+    ModuleMap("squidasm.util.qkd_routine", _P + "qkd_routine"),
     ModuleMap("netsquid", _P + "netsquid"),
     ModuleMap("netsquid.qubits", _P + "netsquid", ("QFormalism", "set_qstate_formalism")),
     ModuleMap("netsquid.qubits.qformalism", _P + "netsquid",
