@@ -254,3 +254,46 @@ def test_qkd_routine_returns_key_and_error_rate_over_num_test_bits() -> None:
     assert abs(sum(len(r["key"]) for r in results["Alice"]) - 80) < 45
     with pytest.raises(ValueError, match=r"QKDRoutine.run: num_test_bits is 0 \(num_epr=3\)"):
         next(iter(QKDRoutine.run(None, "Bob", True, 3)))
+
+
+def test_qkd_raw_key_is_a_bitarray_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netqsim.compat.squidasm.qkd_routine import raw_key
+
+    bitarray = pytest.importorskip("bitarray")
+    key = raw_key([1, 0, 1])
+    assert isinstance(key, bitarray.bitarray) and key.to01() == "101"
+    assert (key ^ bitarray.bitarray("111")).to01() == "010"  # what SquidASM's examples do
+    monkeypatch.setitem(sys.modules, "bitarray", None)  # not installed: a list of ints
+    assert raw_key([1, 0, 1]) == [1, 0, 1]
+
+
+def test_sim_time_follows_the_run_and_sim_reset_clears_it() -> None:
+    with compat_imports(MODULES):
+        import netsquid as ns
+        from netsquid.util.simtools import sim_reset, sim_time
+        from squidasm.run.stack.run import run
+    assert (sim_time, sim_reset) == (ns.sim_time, ns.sim_reset)
+
+    seen = []
+
+    class Wait(netqsim.Program):
+        @property
+        def meta(self) -> netqsim.ProgramMeta:
+            return netqsim.ProgramMeta("wait")
+
+        def run(self, context: netqsim.ProgramContext) -> object:
+            seen.append(sim_time())
+            yield context.sim.timeout(1234)
+            seen.append(sim_time())
+            return {}
+
+    with pytest.raises(RuntimeError, match="only in a script run by a netqsim runner"):
+        sim_time()
+    with session():
+        assert sim_time() == 0.0
+        results = run(netqsim.config.two_nodes(), {"Alice": Wait()}, num_times=2)
+        assert results[0] == [{}, {}]
+        assert seen == [0.0, 1234.0, 1234.0, 2468.0]
+        assert sim_time() == 2468.0
+        sim_reset()
+        assert sim_time() == 0.0

@@ -228,3 +228,20 @@ def test_qkd_routine_error_rate_is_the_links_qber() -> None:
     # link_noise 0.2: Werner fidelity 0.85, QBER 2(1 - F)/3 = 0.1 in X and Z.
     # 500 test bits: sigma = sqrt(0.1 * 0.9 / 500) = 0.0134; 5 sigma.
     assert abs(float(done.stdout.splitlines()[-1].split()[-1]) - 0.1) < 5 * 0.0134
+
+
+def test_sim_time_reads_the_simulation_clock() -> None:
+    # Classical delay 250 ns each way, two iterations in one simulation.
+    done = run_cli(script("sim_time"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "before: 0.0\n"
+        "0.0 ns: Alice sends\n"
+        "250.0 ns: Bob receives ping\n"
+        "500.0 ns: Alice receives pong\n"
+        "500.0 ns: Alice sends\n"
+        "750.0 ns: Bob receives ping\n"
+        "1000.0 ns: Alice receives pong\n"
+        "after: 1000.0\n"
+        "reset: 0.0\n"
+    )

@@ -5,7 +5,8 @@ NetSquid scripts configure the simulator through process-global calls
 ``run(...)``. netqsim keeps no global simulator state, so the runner opens a
 :class:`Session` (held in a context variable) and the compatibility names
 read and write it: the seed stream and the formalism that the next ``run``
-uses.
+uses, and the clock of the simulation that runs or ran last
+(``ns.sim_time()``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Protocol
 
 import numpy as np
 
-__all__ = ["FORMALISMS", "Session", "current_session", "session"]
+__all__ = ["FORMALISMS", "Clock", "Session", "current_session", "session"]
 
 FORMALISMS = ("dm", "ket", "stab")
+
+
+
+class Clock(Protocol):
+    """Anything with the simulated time in ns (a netqsim ``Simulator``)."""
+
+    @property
+    def now(self) -> float: ...
+
 
 _current: ContextVar[Session | None] = ContextVar("netqsim_compat_session", default=None)
 
@@ -35,6 +46,19 @@ class Session:
     def __init__(self) -> None:
         self._seeds: np.random.Generator | None = None
         self.formalism = "dm"
+        self._clock: Clock | None = None
+
+    def watch(self, clock: Clock) -> None:
+        """Read the simulated time from ``clock`` (the simulation a run started)."""
+        self._clock = clock
+
+    def sim_time(self) -> float:
+        """The simulated time in ns of the running (or last) simulation; 0 before any."""
+        return 0.0 if self._clock is None else float(self._clock.now)
+
+    def reset_clock(self) -> None:
+        """Forget the last simulation: :meth:`sim_time` is 0 again."""
+        self._clock = None
 
     def seed(self, seed: int | None) -> None:
         """Seed the runs that follow; None draws the seeds from fresh entropy."""

@@ -4,7 +4,9 @@
 ``set_qstate_formalism(QFormalism.X)`` selects their state formalism; both act
 on the runner's session, read by ``squidasm.run.stack.run.run``.
 ``QFormalism`` has the members netqsim implements: ``KET``, ``DM`` and
-``STAB``.
+``STAB``. ``sim_time()`` is the simulated time in ns of the simulation that
+runs (inside a program) or ran last (after ``run``); ``sim_reset()`` sets it
+back to 0, as in NetSquid.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import enum
 
 from netqsim.compat.session import current_session
 
-__all__ = ["QFormalism", "set_qstate_formalism", "set_random_state"]
+__all__ = ["QFormalism", "set_qstate_formalism", "set_random_state", "sim_reset",
+           "sim_time"]
 
 
 class QFormalism(enum.Enum):
@@ -35,3 +38,13 @@ def set_qstate_formalism(formalism: QFormalism) -> None:
         members = ", ".join(f"QFormalism.{m.name}" for m in QFormalism)
         raise TypeError(f"set_qstate_formalism takes a QFormalism ({members}), got {formalism!r}")
     current_session().set_formalism(formalism.value)
+
+
+def sim_time() -> float:
+    """The simulated time in ns: of the running simulation, or of the last one after it ends."""
+    return current_session().sim_time()
+
+
+def sim_reset() -> None:
+    """Forget the last simulation's time (NetSquid resets its global simulator here)."""
+    current_session().reset_clock()
