@@ -297,3 +297,29 @@ def test_sim_time_follows_the_run_and_sim_reset_clears_it() -> None:
         assert sim_time() == 2468.0
         sim_reset()
         assert sim_time() == 0.0
+
+
+def test_netbuilder_names_for_configs_and_network_generation() -> None:
+    with compat_imports(MODULES):
+        import squidasm.util
+        from netsquid_netbuilder.base_configs import (
+            CLinkConfig,
+            LinkConfig,
+            StackConfig,
+            StackNetworkConfig,
+        )
+        from netsquid_netbuilder.util.network_generation import (
+            create_complete_graph_network,
+            create_simple_network,
+        )
+        from squidasm.util import create_two_node_network
+
+        with pytest.raises(ImportError, match="cannot import name 'create_simple_network'"):
+            squidasm.util.create_simple_network  # noqa: B018 (netbuilder's name only)
+    assert (StackNetworkConfig, StackConfig, LinkConfig, CLinkConfig) == (
+        netqsim.StackNetworkConfig, netqsim.config.StackConfig, netqsim.config.LinkConfig,
+        netqsim.config.CLinkConfig)
+    assert create_simple_network is create_two_node_network
+    cfg = create_simple_network(node_names=["A", "B"], link_noise=0.1)
+    assert cfg.stack_names == ["A", "B"] and cfg.links[0].cfg.fidelity == 1 - 0.1 * 3 / 4
+    assert create_complete_graph_network(["A", "B", "C"], "perfect", None).links[2].stack1 == "B"

@@ -25,6 +25,8 @@ _QLINKS = ("DepolariseQLinkConfig", "HeraldedDoubleClickQLinkConfig",
 _LINKS = ("DepolariseLinkConfig", "HeraldedDoubleClickLinkConfig",
           "HeraldedSingleClickLinkConfig", "PerfectLinkConfig")
 _NB = "netsquid_netbuilder.modules."
+_UTIL = ("create_complete_graph_network", "create_two_node_network", "get_qubit_state",
+         "get_reference_state")
 
 MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("squidasm.run.stack.run", _P + "stack_run"),
@@ -32,8 +34,8 @@ MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("squidasm.sim.stack.program", _P + "stack_program",
               ("Program", "ProgramContext", "ProgramMeta")),
     ModuleMap("squidasm.sim.stack.csocket", _P + "stack_program", ("ClassicalSocket",)),
-    ModuleMap("squidasm.util", _P + "util"),
-    ModuleMap("squidasm.util.util", _P + "util"),
+    ModuleMap("squidasm.util", _P + "util", _UTIL),
+    ModuleMap("squidasm.util.util", _P + "util", _UTIL),
     ModuleMap("squidasm.util.routines", _P + "routines"),
     ModuleMap("squidasm.util.qkd_routine", _P + "qkd_routine"),
     ModuleMap("netsquid", _P + "netsquid"),
@@ -46,6 +48,8 @@ MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("pydynaa", _P + "pydynaa"),
     ModuleMap("netsquid_netbuilder.base_configs", _P + "stack_config",
               ("CLinkConfig", "LinkConfig", "StackConfig", "StackNetworkConfig")),
+    ModuleMap("netsquid_netbuilder.util.network_generation", _P + "util",
+              ("create_complete_graph_network", "create_simple_network")),
     _net(_NB + "qdevices", *_QDEVICES),
     _net(_NB + "qdevices.generic", "GenericQDeviceConfig"),
     _net(_NB + "qdevices.nv", "NVQDeviceConfig"),

@@ -7,6 +7,8 @@ depolarise with ``qdevice_noise``, a depolarise link of fidelity
 ``1 - 3/4 link_noise`` that succeeds every ``link_delay`` ns, and a classical
 link with ``clink_delay``; ``create_complete_graph_network`` links every pair
 of nodes with the given link and classical-link configs.
+netsquid-netbuilder's ``util.network_generation`` offers the first under the
+name ``create_simple_network`` (same arguments), the second unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from netqsim.util import get_qubit_state, get_reference_state
 
 __all__ = [
     "create_complete_graph_network",
+    "create_simple_network",
     "create_two_node_network",
     "get_qubit_state",
     "get_reference_state",
@@ -85,3 +88,7 @@ def create_complete_graph_network(
     links = [LinkConfig(stack1=a, stack2=b, typ=link_typ, **link_kw) for a, b in pairs]
     clinks = [CLinkConfig(stack1=a, stack2=b, typ=clink_typ, **clink_kw) for a, b in pairs]
     return StackNetworkConfig(stacks=stacks, links=links, clinks=clinks)
+
+
+#: netsquid-netbuilder's name for :func:`create_two_node_network`.
+create_simple_network = create_two_node_network
