@@ -7,6 +7,7 @@
                        [--out DIR] [--resume [--retry-failed]] [--point-timeout SECONDS]
                        [--quiet]
     netqsim validate FILE [FILE ...]
+    netqsim squidasm SCRIPT [ARGS ...]
 
 Mistakes in the input (a bad file, an unknown node, a program that raises)
 are reported as ``netqsim: error: ...`` with exit status 1 (2 for a wrong
@@ -133,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
         "examples/sweeps/teleport_fidelity.yaml",
     )
     validate.add_argument("files", metavar="FILE", nargs="+", help="file(s) to check")
+
+    squidasm = sub.add_parser(
+        "squidasm", help="run a SquidASM script unchanged",
+        description="Run the SquidASM script SCRIPT with ARGS as __main__, in its own folder, "
+        "with its imports of squidasm, netsquid, netsquid_netbuilder and pydynaa served by "
+        "netqsim (what is provided: docs/porting-from-squidasm.md). The exit status is the "
+        "script's.",
+        epilog="example: netqsim squidasm examples/my_app/run_simulation.py --rounds 10",
+    )
+    squidasm.add_argument("script", metavar="SCRIPT", help="the script to run")
+    squidasm.add_argument("script_args", metavar="ARGS", nargs=argparse.REMAINDER,
+                          help="arguments passed to the script (its sys.argv[1:])")
     return parser
 
 
@@ -468,7 +481,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"run": cmd_run, "sweep": cmd_sweep, "validate": cmd_validate}
+def cmd_squidasm(args: argparse.Namespace) -> int:
+    from netqsim.compat.runner import ScriptNotFound
+    from netqsim.squidasm import run_squidasm_script
+
+    try:
+        return run_squidasm_script(args.script, args.script_args)
+    except ScriptNotFound as exc:
+        raise UserError(str(exc)) from None
+
+
+COMMANDS = {"run": cmd_run, "sweep": cmd_sweep, "validate": cmd_validate,
+            "squidasm": cmd_squidasm}
 
 
 def _input_error(exc: Exception, args: argparse.Namespace) -> str | None:

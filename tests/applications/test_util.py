@@ -25,14 +25,21 @@ from netqsim.util import (
     get_qubit_state,
     get_reference_ket,
     get_reference_state,
+    ghz_line,
     ghz_star_center,
     ghz_star_leaf,
     measure_xy,
     qkd_receiver,
     qkd_sender,
+    queue_recv_remote_state,
+    queue_remote_state,
+    recv_float,
+    recv_int,
     recv_remote_state,
     remote_state_prepare,
     routine,
+    send_float,
+    send_int,
     state_group,
 )
 
@@ -288,3 +295,179 @@ def test_qkd_keys_agree_on_a_perfect_link_with_random_bell_states():
     assert abs(a["num_sifted"] - 100) < 36
     assert len(a["key"]) == a["num_sifted"] - a["num_tested"] > 0
     assert bell_fidelity(bell_state(0, as_dm=True)) == pytest.approx(1)
+
+
+# ---------------------------------------------------------------- numbers on classical sockets
+
+
+def test_ints_and_floats_cross_a_socket_unchanged_in_both_styles():
+    values = [0, -7, 2**70]
+    floats = [0.1 + 0.2, -1e-300, 2.5e300, math.pi]
+
+    def sender(context):
+        sock = context.csockets["Bob"]
+        for v in values:
+            send_int(sock, v)
+        for f in floats:
+            send_float(sock, f)
+        yield from context.connection.flush()
+        return {}
+
+    async def receiver(context):
+        sock = context.csockets["Alice"]
+        ints = [await recv_int(sock) for _ in values]
+        got = [await recv_float(sock) for _ in floats]
+        assert all(type(f) is float for f in got)
+        return {"ints": ints, "floats": got}
+
+    def gen_receiver(context):
+        sock = context.csockets["Alice"]
+        ints, got = [], []
+        for _ in values:
+            ints.append((yield from recv_int(sock)))
+        for _ in floats:
+            got.append((yield from recv_float(sock)))
+        return {"ints": ints, "floats": got}
+
+    for body in (receiver, gen_receiver):
+        results = netqsim.run(PERFECT, {"Alice": Local(sender, peers=["Bob"]),
+                                        "Bob": Local(body, peers=["Alice"])}, seed=11)
+        assert results["Bob"][0] == {"ints": values, "floats": floats}
+
+
+def test_recv_int_names_a_message_that_is_not_an_int():
+    def sender(context):
+        context.csockets["Bob"].send("1.5")
+        yield from context.connection.flush()
+        return {}
+
+    def receiver(context):
+        return {"v": (yield from recv_int(context.csockets["Alice"]))}
+
+    with pytest.raises(netqsim.kernel.errors.ProcessError,
+                       match=r"'Bob/local' failed .* ValueError: invalid literal for int\(\) "
+                             r"with base 10: '1.5'"):
+        netqsim.run(PERFECT, {"Alice": Local(sender, peers=["Bob"]),
+                              "Bob": Local(receiver, peers=["Alice"])}, seed=12)
+
+
+# ---------------------------------------------------------------- RSP without flushing
+
+
+def test_queued_remote_state_preparation_waits_for_the_programs_flush():
+    theta = 0.9
+
+    def client(context):
+        m = queue_remote_state(context.epr_sockets["Bob"], theta)
+        yield from context.connection.flush()
+        send_int(context.csockets["Bob"], int(m))
+        return {"m": int(m)}
+
+    def server(context):
+        q = queue_recv_remote_state(context.epr_sockets["Alice"])
+        assert isinstance(q, Qubit)
+        yield from context.connection.flush()
+        m = yield from recv_int(context.csockets["Alice"])
+        return {"f": fidelity_to(get_qubit_state(q),
+                                 get_reference_state(theta + m * math.pi, math.pi / 2))}
+
+    results = netqsim.run(PERFECT, {"Alice": Local(client, peers=["Bob"]),
+                                    "Bob": Local(server, peers=["Alice"])},
+                          num_times=10, seed=13)
+    assert {r["m"] for r in results["Alice"]} == {0, 1}
+    assert all(r["f"] == pytest.approx(1, abs=1e-5) for r in results["Bob"])
+
+
+# ---------------------------------------------------------------- GHZ over a line of sockets
+
+LINE = ["N0", "N1", "N2", "N3"]
+
+
+def line_program(i, corrections, basis="Z"):
+    def body(context):
+        down = LINE[i - 1] if i > 0 else None
+        up = LINE[i + 1] if i + 1 < len(LINE) else None
+        q, m = yield from ghz_line(
+            context.connection,
+            None if down is None else context.epr_sockets[down],
+            None if up is None else context.epr_sockets[up],
+            None if down is None else context.csockets[down],
+            None if up is None else context.csockets[up],
+            corrections=corrections,
+        )
+        if basis == "X":
+            q.H()
+        out = q.measure()
+        yield from context.connection.flush()
+        return {"out": int(out), "m": m}
+
+    peers = [LINE[j] for j in (i - 1, i + 1) if 0 <= j < len(LINE)]
+    return Local(body, max_qubits=2, peers=peers)
+
+
+def line_config():
+    from netqsim.config import chain
+    return chain(LINE, qdevice=device(), link=PerfectLinkConfig(state_delay=100))
+
+
+@pytest.mark.parametrize("corrections", [True, False])
+def test_ghz_line_gives_ghz_outcomes_with_and_without_corrections(corrections):
+    n = 40
+    progs = {name: line_program(i, corrections) for i, name in enumerate(LINE)}
+    results = netqsim.run(line_config(), progs, num_times=n, seed=14)
+    rows = list(zip(*(results[name] for name in LINE), strict=True))
+    for row in rows:
+        # Without corrections, node k's qubit is flipped by the outcomes of the
+        # middle nodes below it; SquidASM's create_ghz returns those outcomes.
+        flips = 0
+        for r in row:
+            assert r["out"] ^ flips == row[0]["out"]
+            flips ^= r["m"]
+        assert row[0]["m"] == row[-1]["m"] == 0
+    ms = [r["m"] for row in rows for r in row[1:-1]]
+    if corrections:
+        assert set(ms) == {0}
+    else:
+        # m is a fair coin: 80 outcomes, sigma 4.5; 5 sigma.
+        assert abs(sum(ms) - 40) < 23
+    # All-zero and all-one rows both occur: Binomial(40, 1/2), P(none) = 2^-39.
+    assert 0 < sum(row[0]["out"] for row in rows) < n
+
+
+def test_ghz_line_state_is_ghz_in_the_x_basis():
+    # X-basis outcomes of a GHZ state have even parity, every time.
+    progs = {name: line_program(i, True, basis="X") for i, name in enumerate(LINE)}
+    results = netqsim.run(line_config(), progs, num_times=30, seed=15)
+    rows = list(zip(*(results[name] for name in LINE), strict=True))
+    assert all(sum(r["out"] for r in row) % 2 == 0 for row in rows)
+
+
+def test_ghz_line_refuses_missing_sockets():
+    with pytest.raises(TypeError, match="ghz_line needs down_epr_socket or up_epr_socket; "
+                                        "both are None"):
+        next(iter(ghz_line(object())))
+    with pytest.raises(TypeError, match="ghz_line with corrections needs up_socket next to "
+                                        "up_epr_socket"):
+        next(iter(ghz_line(object(), None, object())))
+
+
+# ---------------------------------------------------------------- QKD with a number of test bits
+
+
+def test_qkd_with_num_test_bits_tests_exactly_that_many():
+    config = two_nodes(qdevice=device(), link=DepolariseLinkConfig(
+        fidelity=1, prob_success=1, t_cycle=10))
+
+    def alice(context):
+        return (yield from qkd_sender(context, "Bob", 120, num_test_bits=17)).as_dict()
+
+    def bob(context):
+        return (yield from qkd_receiver(context, "Alice", 120)).as_dict()
+
+    results = netqsim.run(config, {"Alice": Local(alice, peers=["Bob"]),
+                                   "Bob": Local(bob, peers=["Alice"])}, num_times=3, seed=16)
+    for a, b in zip(results["Alice"], results["Bob"], strict=True):
+        assert a["num_tested"] == b["num_tested"] == 17
+        assert a["key"] == b["key"] and len(a["key"]) == a["num_sifted"] - 17
+    with pytest.raises(ValueError, match="qkd_sender: num_test_bits must be >= 0, got -1"):
+        next(iter(qkd_sender(object(), "Bob", 10, num_test_bits=-1)))

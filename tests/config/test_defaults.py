@@ -132,7 +132,7 @@ def test_heralded_defaults_and_sides() -> None:
 
 def test_single_click_has_alpha() -> None:
     cfg = SingleClickLinkConfig(length=1)
-    assert cfg.alpha == 0.1
+    assert cfg.alpha == 1 - 0.99  # SquidASM: minimum fidelity 0.99 -> alpha = 1 - F
     assert not hasattr(cfg, "coin_prob_ph_ph")
 
 

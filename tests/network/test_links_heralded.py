@@ -385,3 +385,35 @@ def test_every_state_is_a_density_matrix(cls):
             assert_density_matrix(rho)
             assert fidelity(rho, bell_state(idx)) == pytest.approx(model.fidelity(), abs=1e-12)
         assert_density_matrix(model.sample(rng).state)
+
+
+@pytest.mark.parametrize("length", [0.0, 1.0, 10.0, 25.0, 50.0, 200.0])
+def test_single_click_default_alpha_is_squidasms(length):
+    # SquidASM requests minimum fidelity 0.99 and netsquid-magic turns it into
+    # alpha = 1 - 0.99. Ideal components, symmetric arms with eta = eta(L/2):
+    #   p = a^2 (2 eta - eta^2) + 2 a (1 - a) eta,  F = 2 a (1 - a) eta / p
+    #     = 2 (1 - a) / (2 (1 - a) + a (2 - eta)).
+    cfg = SingleClickLinkConfig(length=length)
+    a = 1 - 0.99
+    assert cfg.alpha == a
+    e = eta(length / 2)
+    model = build_link_model(cfg)
+    p = a**2 * (2 * e - e**2) + 2 * a * (1 - a) * e
+    assert model.success_probability == pytest.approx(p, rel=1e-12)
+    assert model.fidelity() == pytest.approx(2 * (1 - a) / (2 * (1 - a) + a * (2 - e)),
+                                             rel=1e-12)
+    # Between the lossless 2(1-a)/(2-a) = 0.99497 and the lossy limit 1 - a = 0.99;
+    # the former default alpha = 0.1 gave 0.922 at 25 km.
+    assert 0.99 <= model.fidelity() <= 2 * (1 - a) / (2 - a) + 1e-12
+
+
+def test_single_click_alpha_from_a_minimum_fidelity():
+    from netqsim.config.links import SQUIDASM_MINIMUM_FIDELITY, single_click_alpha
+
+    assert SQUIDASM_MINIMUM_FIDELITY == 0.99
+    assert single_click_alpha(0.9) == pytest.approx(0.1)
+    assert SingleClickLinkConfig(length=1).alpha == single_click_alpha(0.99)
+    with pytest.raises(ValueError, match=r"minimum_fidelity must be in \[0, 1\), got 1"):
+        single_click_alpha(1)
+    # An explicit alpha still wins.
+    assert SingleClickLinkConfig(length=1, alpha=0.2).alpha == 0.2

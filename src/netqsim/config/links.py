@@ -27,8 +27,13 @@ Field names and defaults are SquidASM's (via netsquid-netbuilder, which SquidASM
 * ``heralded-single-click`` -> :class:`SingleClickLinkConfig`, from
   ``netsquid_netbuilder/modules/links/heralded_single_click.py`` (same physical
   fields without the double-click coincidence probabilities) plus the
-  netqsim extension ``alpha`` (bright-state population, default 0.1), which
-  netsquid-magic takes per request instead of from the config.
+  netqsim extension ``alpha`` (bright-state population), which netsquid-magic
+  takes per request instead of from the config. Its default is the one
+  SquidASM ends up with: SquidASM's network stack asks the link layer for
+  minimum fidelity 0.99 on every request (``MINIMUM_FIDELITY`` in
+  ``squidasm/sim/stack/netstack.py``) and netsquid-magic's single-click
+  translation unit turns a minimum fidelity F into ``alpha = 1 - F``, so
+  ``alpha = 1 - 0.99 = 0.01`` (:func:`single_click_alpha`).
 """
 
 from __future__ import annotations
@@ -54,6 +59,19 @@ from .base import (
 SPEED_OF_LIGHT_FIBRE = 200_000.0
 #: Default state delay of a perfect link [ns] (netsquid-netbuilder ``set_default``).
 PERFECT_LINK_DEFAULT_DELAY = 1000.0
+#: The minimum fidelity SquidASM's network stack puts in every link-layer request.
+SQUIDASM_MINIMUM_FIDELITY = 0.99
+
+
+def single_click_alpha(minimum_fidelity: float) -> float:
+    """The bright-state population netsquid-magic uses for a requested minimum fidelity.
+
+    ``1 - minimum_fidelity``: the fidelity a single-click link reaches when
+    few photons arrive (``F -> 1 - alpha``); shorter links do better.
+    """
+    if not 0 <= minimum_fidelity < 1:
+        raise ValueError(f"minimum_fidelity must be in [0, 1), got {minimum_fidelity!r}")
+    return 1 - minimum_fidelity
 
 
 def travel_time_ns(length_km: float, speed_km_s: float) -> float:
@@ -290,9 +308,10 @@ class SingleClickLinkConfig(_HeraldedBase):
     TYP: ClassVar[str] = "heralded-single-click"
 
     alpha: Probability = Field(
-        default=0.1,
+        default=single_click_alpha(SQUIDASM_MINIMUM_FIDELITY),
         description="Bright-state population of the emitted spin-photon state "
-        "(netqsim extension; trades rate against fidelity).",
+        "(netqsim extension; trades rate against fidelity). Default 1 - 0.99 = 0.01, "
+        "as SquidASM derives it from its minimum fidelity 0.99.",
     )
 
     def _cross_problems(self) -> list[Problem]:

@@ -4,8 +4,9 @@
   whole state group, as a density matrix), ``get_reference_state`` (SquidASM's
   Bloch-angle convention), fidelity to a pure or Bell state.
 * :mod:`netqsim.util.routines`: teleportation, distributed CNOT/CPHASE, GHZ
-  over a chain or star, entanglement-based QKD, remote state preparation,
-  XY-plane measurement; usable with ``yield from`` and with ``await``.
+  over a chain (or line of sockets) or star, entanglement-based QKD, remote
+  state preparation, XY-plane measurement, ints and floats on classical
+  sockets; usable with ``yield from`` and with ``await``.
 * :mod:`netqsim.util.stats`: estimates with standard errors.
 """
 
@@ -21,15 +22,22 @@ from netqsim.util.routines import (
     distributed_CPhase_target,
     distributed_cphase_target,
     ghz_chain,
+    ghz_line,
     ghz_star_center,
     ghz_star_leaf,
     measure_xy,
     measured_basis,
     qkd_receiver,
     qkd_sender,
+    queue_recv_remote_state,
+    queue_remote_state,
+    recv_float,
+    recv_int,
     recv_remote_state,
     remote_state_prepare,
     routine,
+    send_float,
+    send_int,
     teleport_recv,
     teleport_send,
 )
@@ -62,6 +70,7 @@ __all__ = [
     "get_reference_ket",
     "get_reference_state",
     "ghz_chain",
+    "ghz_line",
     "ghz_star_center",
     "ghz_star_leaf",
     "mean_estimate",
@@ -71,9 +80,15 @@ __all__ = [
     "qkd_receiver",
     "qkd_sender",
     "qubit_location",
+    "queue_recv_remote_state",
+    "queue_remote_state",
+    "recv_float",
+    "recv_int",
     "recv_remote_state",
     "remote_state_prepare",
     "routine",
+    "send_float",
+    "send_int",
     "state_group",
     "teleport_recv",
     "teleport_send",

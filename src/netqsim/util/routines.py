@@ -30,7 +30,9 @@ distributed gates. Conventions:
 * ``measure_xy(q, angle)`` measures in the basis ``|0> +- e^{-i angle}|1>``
   (``Rz(angle)``, ``H``, Z measurement, SquidASM's ``measXY``); outcome 0
   is ``Rz(-angle)|+>``.
-* Messages are strings on the program's classical sockets (``context.csockets``).
+* Messages are strings on the program's classical sockets (``context.csockets``);
+  :func:`send_int` / :func:`recv_int` and :func:`send_float` /
+  :func:`recv_float` carry numbers as their decimal text.
 """
 
 from __future__ import annotations
@@ -57,15 +59,22 @@ __all__ = [
     "distributed_cphase_control",
     "distributed_cphase_target",
     "ghz_chain",
+    "ghz_line",
     "ghz_star_center",
     "ghz_star_leaf",
     "measure_xy",
     "measured_basis",
     "qkd_receiver",
     "qkd_sender",
+    "queue_recv_remote_state",
+    "queue_remote_state",
+    "recv_float",
+    "recv_int",
     "recv_remote_state",
     "remote_state_prepare",
     "routine",
+    "send_float",
+    "send_int",
     "teleport_recv",
     "teleport_send",
 ]
@@ -114,6 +123,31 @@ def _sockets(context: Any, peer: str) -> tuple[Any, Any, Any]:
             "ProgramMeta(csockets=[...], epr_sockets=[...])"
         ) from None
     return context.connection, csocket, epr_socket
+
+
+# ------------------------------------------------------------------ classical values
+
+
+def send_int(socket: Any, value: int) -> None:
+    """Send an integer on a classical socket (as its decimal text)."""
+    socket.send_int(value)
+
+
+@routine
+def recv_int(socket: Any) -> Gen[int]:
+    """Receive the next message on a classical socket as an integer."""
+    return int((yield from socket.recv()))
+
+
+def send_float(socket: Any, value: float) -> None:
+    """Send a float on a classical socket (its shortest exact text: it arrives unchanged)."""
+    socket.send_float(value)
+
+
+@routine
+def recv_float(socket: Any) -> Gen[float]:
+    """Receive the next message on a classical socket as a float."""
+    return float((yield from socket.recv()))
 
 
 # ------------------------------------------------------------------ single-qubit helpers
@@ -243,27 +277,39 @@ distributed_cphase_target = distributed_CPhase_target
 # ------------------------------------------------------------------ remote state preparation
 
 
+def queue_remote_state(epr_socket: Any, theta: float) -> Any:
+    """Queue the creating side of a remote state preparation; returns m's future.
+
+    Creates one pair and measures this half with :func:`measure_xy` at
+    ``theta``: after the next flush the peer holds ``Rz(theta + m pi)|+>``
+    (SquidASM's ``remote_state_preparation``). Nothing waits here.
+    """
+    return measure_xy(epr_socket.create_keep()[0], theta)
+
+
+def queue_recv_remote_state(epr_socket: Any) -> Qubit:
+    """Queue the receiving side of :func:`queue_remote_state`; the qubit is usable after a flush."""
+    return epr_socket.recv_keep()[0]
+
+
 @routine
 def remote_state_prepare(context: Any, peer_name: str, theta: float) -> Gen[int]:
     """Prepare ``Rz(theta + m pi)|+>`` on ``peer_name``'s qubit; returns m (0 or 1).
 
-    One EPR pair; this side measures its half with :func:`measure_xy` at
-    ``theta`` (SquidASM's ``remote_state_preparation``). The peer calls
-    :func:`recv_remote_state`. No classical message is needed.
+    :func:`queue_remote_state` on the EPR socket to ``peer_name``, then a
+    flush. The peer calls :func:`recv_remote_state`. No classical message is
+    needed.
     """
-    conn, epr_socket = context.connection, context.epr_sockets[peer_name]
-    epr = epr_socket.create_keep()[0]
-    m = measure_xy(epr, theta)
-    yield from conn.flush()
+    m = queue_remote_state(context.epr_sockets[peer_name], theta)
+    yield from context.connection.flush()
     return int(m)
 
 
 @routine
 def recv_remote_state(context: Any, peer_name: str) -> Gen[Qubit]:
     """The receiving side of :func:`remote_state_prepare`: returns the prepared qubit."""
-    conn, epr_socket = context.connection, context.epr_sockets[peer_name]
-    qubit = epr_socket.recv_keep()[0]
-    yield from conn.flush()
+    qubit = queue_recv_remote_state(context.epr_sockets[peer_name])
+    yield from context.connection.flush()
     return qubit
 
 
@@ -271,43 +317,89 @@ def recv_remote_state(context: Any, peer_name: str) -> Gen[Qubit]:
 
 
 @routine
+def ghz_line(
+    connection: Any,
+    down_epr_socket: Any = None,
+    up_epr_socket: Any = None,
+    down_socket: Any = None,
+    up_socket: Any = None,
+    corrections: bool = True,
+) -> Gen[tuple[Qubit, int]]:
+    """This node's part of a GHZ state grown along a line; returns (qubit, m).
+
+    Every node of the line calls it: it receives a pair on ``down_epr_socket``
+    (none at the start) and creates one on ``up_epr_socket`` (none at the
+    end); a middle node CNOTs its received half onto its created half and
+    measures that in Z.
+
+    With ``corrections`` (the default) the outcomes travel up the line on the
+    classical sockets: each node waits for the bit from below, applies X to
+    its qubit if it is 1 and sends its own outcome on; the n nodes end in
+    ``(|0...0> + |1...1>)/sqrt 2`` and m is 0. Without, no message is sent and
+    m is the middle node's outcome (0 at the ends): the next node's qubit is
+    flipped iff the outcomes below it add up to 1 (mod 2). Needs
+    ``max_qubits >= 2`` on middle nodes.
+    """
+    if down_epr_socket is None and up_epr_socket is None:
+        raise TypeError("ghz_line needs down_epr_socket or up_epr_socket; both are None")
+    if corrections:
+        for sock, epr, side in ((down_socket, down_epr_socket, "down"),
+                                (up_socket, up_epr_socket, "up")):
+            if epr is not None and sock is None:
+                raise TypeError(f"ghz_line with corrections needs {side}_socket next to "
+                                f"{side}_epr_socket (the outcomes travel on it)")
+    own: Qubit | None = None
+    if down_epr_socket is not None:
+        own = down_epr_socket.recv_keep()[0]
+    if up_epr_socket is None:  # end of the line
+        yield from connection.flush()
+        assert own is not None
+        if corrections:
+            bit = yield from down_socket.recv()
+            if int(bit):
+                own.X()
+                yield from connection.flush()
+        return own, 0
+    up_half = up_epr_socket.create_keep()[0]
+    if own is None:  # start: its half of the first pair is its GHZ qubit
+        yield from connection.flush()
+        if corrections:
+            up_socket.send("0")
+        return up_half, 0
+    if not corrections:
+        own.cnot(up_half)
+        m = up_half.measure()
+        yield from connection.flush()
+        return own, int(m)
+    yield from connection.flush()
+    bit = yield from down_socket.recv()
+    if int(bit):
+        own.X()
+    # own is corrected before the CNOT, so this outcome is the next node's bit.
+    own.cnot(up_half)
+    m = up_half.measure()
+    yield from connection.flush()
+    up_socket.send(str(int(m)))
+    return own, 0
+
+
+@routine
 def ghz_chain(context: Any, left: str | None, right: str | None) -> Gen[Qubit]:
     """This node's qubit of a GHZ state grown along a chain; returns it.
 
     Call on every node of the chain with its neighbours (``None`` at the
-    ends). A node receives a pair from ``left`` and creates one with
-    ``right``; it waits for the left neighbour's bit c, applies X^c to its left
-    qubit, CNOTs it onto the right qubit, measures that in Z and sends the
-    outcome on. Needs ``max_qubits >= 2``, EPR and classical sockets to both
-    neighbours. The n nodes end in ``(|0...0> + |1...1>)/sqrt 2``.
+    ends): :func:`ghz_line` with corrections, on the EPR and classical
+    sockets to ``left`` (down) and ``right`` (up). Needs ``max_qubits >= 2``.
+    The n nodes end in ``(|0...0> + |1...1>)/sqrt 2``.
     """
     if left is None and right is None:
         raise ValueError("ghz_chain needs at least one neighbour")
-    conn = context.connection
-    own: Qubit | None = None
-    if left is not None:
-        own = context.epr_sockets[left].recv_keep()[0]
-    if right is not None:
-        right_half = context.epr_sockets[right].create_keep()[0]
-        yield from conn.flush()
-        if own is None:  # first node: its half of the first pair is its GHZ qubit
-            context.csockets[right].send("0")
-            return right_half
-        bit = yield from context.csockets[left].recv()  # type: ignore[index]
-        if int(bit):
-            own.X()
-        own.cnot(right_half)
-        m = right_half.measure()
-        yield from conn.flush()
-        context.csockets[right].send(str(int(m)))
-        return own
-    yield from conn.flush()
-    bit = yield from context.csockets[left].recv()
-    assert own is not None
-    if int(bit):
-        own.X()
-        yield from conn.flush()
-    return own
+    down_epr, down = ((None, None) if left is None
+                      else (context.epr_sockets[left], context.csockets[left]))
+    up_epr, up = ((None, None) if right is None
+                  else (context.epr_sockets[right], context.csockets[right]))
+    qubit, _ = yield from ghz_line(context.connection, down_epr, up_epr, down, up)
+    return qubit
 
 
 @routine
@@ -416,24 +508,32 @@ def _measure_pairs(context: Any, peer: str, num_pairs: int, create: bool) -> Gen
 
 @routine
 def qkd_sender(
-    context: Any, peer_name: str, num_pairs: int, test_fraction: float = 0.25
+    context: Any, peer_name: str, num_pairs: int, test_fraction: float = 0.25,
+    num_test_bits: int | None = None,
 ) -> Gen[QKDResult]:
     """Entanglement-based BB84 (BBM92/E91 style), the side that creates the pairs.
 
     ``num_pairs`` pairs are measured directly in a random basis (X or Z) on
     both sides (one ``create_measure`` request). The sides exchange their
-    bases and keep the pairs measured alike (sifting); this side picks a
-    random ``test_fraction`` of those with ``context.rng``, both reveal their
-    test bits, and each side computes the QBER. Returns a :class:`QKDResult`.
+    bases and keep the pairs measured alike (sifting); this side picks the
+    test bits among those with ``context.rng``: each with probability
+    ``test_fraction``, or, if ``num_test_bits`` is given, exactly that many
+    (all if fewer were sifted). Both reveal their test bits, and each side
+    computes the QBER. Returns a :class:`QKDResult`.
     """
+    if num_test_bits is not None and num_test_bits < 0:
+        raise ValueError(f"qkd_sender: num_test_bits must be >= 0, got {num_test_bits}")
     csocket = context.csockets[peer_name]
     bits, bases = yield from _measure_pairs(context, peer_name, num_pairs, create=True)
     csocket.send("".join(b[0] for b in bases))
     other = yield from csocket.recv()
     sifted = [i for i in range(num_pairs) if bases[i][0] == other[i]]
-    test = sorted(
-        i for i in sifted if context.rng.random() < test_fraction
-    )
+    if num_test_bits is None:
+        test = sorted(i for i in sifted if context.rng.random() < test_fraction)
+    else:
+        picked = context.rng.choice(len(sifted), size=min(num_test_bits, len(sifted)),
+                                    replace=False)
+        test = sorted(sifted[int(k)] for k in picked)
     csocket.send(json.dumps({"test": test, "bits": [bits[i] for i in test]}))
     their_bits = json.loads((yield from csocket.recv()))
     errors = sum(bits[i] != b for i, b in zip(test, their_bits, strict=True))

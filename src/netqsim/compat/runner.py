@@ -1,0 +1,81 @@
+"""Run a foreign script unchanged: as ``__main__``, in its folder, with its argv, inside a hook.
+
+:func:`run_script` is what ``netqsim squidasm SCRIPT [ARGS...]`` calls; other
+runners reuse it with their own module maps.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from netqsim.compat.hook import ModuleMap, compat_imports
+from netqsim.compat.session import session
+
+__all__ = ["ScriptNotFound", "run_script"]
+
+
+class ScriptNotFound(FileNotFoundError):
+    """The script given to a runner does not exist or is not a file."""
+
+
+def _print_script_traceback(exc: BaseException, script: Path) -> None:
+    # Show the traceback as `python script.py` would: from the script's first
+    # frame on, without the runner's and runpy's frames.
+    tb = exc.__traceback__
+    while tb is not None and Path(tb.tb_frame.f_code.co_filename) != script:
+        tb = tb.tb_next
+    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
+
+
+def _forget_modules_from(folder: Path, before: set[str]) -> None:
+    # A second script run in this process (a test suite, a notebook) must import
+    # its own `application.py`, not the one the previous script left behind.
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules[name], "__file__", None)
+        if file and Path(file).resolve().is_relative_to(folder):
+            del sys.modules[name]
+
+
+def run_script(path: str | os.PathLike[str], args: Sequence[str],
+               maps: Iterable[ModuleMap]) -> int:
+    """Run the Python script at ``path`` with ``args`` as ``__main__``; returns its exit status.
+
+    During the run the script's folder is the working directory and first on
+    ``sys.path``, ``sys.argv`` is ``[script, *args]`` (the script's absolute
+    path first, so that it stays valid in the new working directory), and the modules of
+    ``maps`` are importable; everything is restored afterwards, and the
+    modules imported from the script's folder are forgotten. A
+    ``SystemExit`` of the script propagates (its code is the exit status); any
+    other exception of the script prints its traceback to stderr and gives 1.
+    """
+    script = Path(path)
+    if not script.is_file():
+        what = "is not a file" if script.exists() else "does not exist"
+        raise ScriptNotFound(f"script {os.fspath(path)} {what}")
+    script = script.resolve()
+    folder = str(script.parent)
+    saved_argv, saved_path, saved_cwd = sys.argv[:], sys.path[:], os.getcwd()
+    modules_before = set(sys.modules)
+    sys.argv = [str(script), *args]
+    sys.path.insert(0, folder)
+    os.chdir(folder)
+    try:
+        with session(), compat_imports(maps):
+            try:
+                runpy.run_path(str(script), run_name="__main__")
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                _print_script_traceback(exc, script)
+                return 1
+        return 0
+    finally:
+        _forget_modules_from(script.parent, modules_before)
+        os.chdir(saved_cwd)
+        sys.argv = saved_argv
+        sys.path[:] = saved_path

@@ -1,0 +1,1 @@
+GREETING = "imported helper.py from the script's folder"
