@@ -181,9 +181,12 @@ def test_set_qstate_formalism_selects_the_formalism_of_the_run(tmp_path: Path,
         assert done.stdout == "[{'m': 0}, {'m': 0}]\n"
     else:  # a T gate is not a Clifford: the stabilizer formalism refuses it
         assert done.returncode == 1
-        assert done.stderr.splitlines()[-1].endswith(
+        # the error line, then the note naming the failed program
+        error, note = done.stderr.splitlines()[-2:]
+        assert error.endswith(
             "gate 'T' is not a Clifford/stabilizer operation and cannot run under formalism "
             "'stab'; supported by formalisms: dm, ket [GENERAL]")
+        assert note == "raised in process 'Alice/t_gate' at t=1000 ns"
 
 
 def test_numbers_on_sockets_and_remote_state_preparation() -> None:
