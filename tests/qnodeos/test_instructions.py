@@ -306,6 +306,7 @@ def test_wait_keeps_waiting_while_a_pending_request_of_the_app_can_fill_the_arra
     # that will write array @0 (as recv_epr registers one).
     pending = EprCmdData(0, 0, None, None, tot_pairs=1, pairs_left=1)
     ex._epr_recv_requests[1, 0].append(pending)
+    ex._request_apps[0] = 0  # recv_epr records the application of its request
     out = run_subroutine("array 2 @0\nset R0 1\nstore R0 @0[0]\nwait_all @0[0:2]\n", harness=h)
     assert out.time is None and out.error is None and len(ex._array_waiters) == 1
     ex.notify_arrays_changed()  # a spurious wake-up: nothing changed, it waits again

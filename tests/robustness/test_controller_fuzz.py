@@ -17,10 +17,10 @@ stack and a linked peer (OpenEPRSocket to known and unknown nodes).
 The default budget is small (the file runs in seconds); ``make fuzz`` sets
 ``NETQSIM_FUZZ_EXAMPLES=2000``.
 
-Subroutines that can run without bound -- branches (loops), ``wait_*`` on arrays
-nothing fills, arrays larger than 1024 entries, rotation denominators above 2^64 --
-are left out here: bounding them is the executor's job (instruction budget and
-pre-run checks, issue 11 findings 4, 6 and 7) and is fuzzed with the executor.
+Subroutines that would run without bound -- loops, ``wait_*`` on arrays nothing
+fills, huge arrays -- are fuzzed too: the executor bounds them (instruction budget,
+``wait_*`` checks, array limit; issue 11 findings 4, 6 and 7). The controllers here
+get small limits (LIMITS) so that a looping subroutine fails in milliseconds.
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ from netqasm.backend.messages import (
     Signal,
     SignalMessage,
     StopAppMessage,
-    SubroutineMessage,
     deserialize_host_msg,
 )
-from netqasm.lang.instr.flavour import VanillaFlavour
-from netqasm.lang.parsing import deserialize
 from tests.qnodeos.harness import make_harness, subroutine
 
+from netqsim.qnodeos.checks import SubroutineLimits
 from netqsim.qnodeos.wire import message_app_id
 
+#: Small bounds, so that fuzzed loops and huge arrays fail fast.
+LIMITS = SubroutineLimits(max_instructions=5_000, max_array_entries=4_096)
 EXAMPLES = int(os.environ.get("NETQSIM_FUZZ_EXAMPLES", "0")) or 40
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -79,31 +79,6 @@ CORPUS = [
     bytes(StopAppMessage(app_id=1)),
     bytes(SignalMessage(Signal.STOP)),
 ]
-
-_UNBOUNDED = {"jmp", "bez", "bnz", "beq", "bne", "blt", "bge",
-              "wait_all", "wait_any", "wait_single"}
-
-
-def unbounded(raw: bytes) -> bool:
-    """True for a subroutine the executor's checks must bound (see the module docstring)."""
-    try:
-        msg = deserialize_host_msg(raw)
-        if not isinstance(msg, SubroutineMessage):
-            return False
-        instructions = deserialize(msg.subroutine, flavour=VanillaFlavour()).instructions
-    except Exception:
-        return False  # undecodable: the controller answers with an error at once
-    big_value = False
-    for instr in instructions:
-        if instr.mnemonic in _UNBOUNDED:
-            return True
-        denominator = getattr(instr, "angle_denom", None)
-        if denominator is not None and not 0 <= denominator.value <= 64:
-            return True
-        if instr.mnemonic == "set" and abs(instr.imm.value) > 1024:
-            big_value = True
-    return big_value and any(instr.mnemonic == "array" for instr in instructions)
-
 
 random_bytes = st.binary(max_size=48)
 
@@ -146,12 +121,13 @@ nonsense = st.one_of(
         st.integers(0, 3), int32, st.integers(0, 1024), int32),
 )
 
-any_message = st.one_of(random_bytes, mutated(), nonsense).filter(lambda raw: not unbounded(raw))
+any_message = st.one_of(random_bytes, mutated(), nonsense)
 
 
 def check_replies(messages: list[bytes], instr_time: float = 1.0) -> None:
     """Send ``messages``, run to the end, and check one well-formed reply per message."""
     h = make_harness(instr_time=instr_time)
+    h.controller.executor.limits = LIMITS
     for raw in messages:
         h.send(raw)
     h.run()  # returns: nothing crashed, nothing left scheduled
@@ -183,19 +159,19 @@ STARTS = [bytes(InitNewAppMessage(app_id=0, max_qubits=2)),
 
 
 @FUZZ
-@given(st.lists(random_bytes.filter(lambda raw: not unbounded(raw)), min_size=1, max_size=8))
+@given(st.lists(random_bytes, min_size=1, max_size=8))
 def test_random_bytes_each_get_one_reply(messages):
     check_replies(STARTS + messages)
 
 
 @FUZZ
-@given(st.lists(mutated().filter(lambda raw: not unbounded(raw)), min_size=1, max_size=8))
+@given(st.lists(mutated(), min_size=1, max_size=8))
 def test_mutated_messages_each_get_one_reply(messages):
     check_replies(STARTS + messages)
 
 
 @FUZZ
-@given(st.lists(nonsense.filter(lambda raw: not unbounded(raw)), min_size=1, max_size=8))
+@given(st.lists(nonsense, min_size=1, max_size=8))
 def test_valid_types_with_nonsense_fields_each_get_one_reply(messages):
     check_replies(STARTS + messages)
 
@@ -229,26 +205,9 @@ def _linked_pair():
 
     sim = Simulator(seed=5)
     network = Network(two_nodes(qdevice=device(num_qubits=2), link=PerfectLinkConfig()), sim)
-    return sim, network.node("Alice")
-
-
-# Pairs for a create_epr whose subroutine has ended cannot be placed by netqasm's
-# executor (it finds the application through the subroutine); that is the executor's
-# to bound, so entanglement instructions stay out of this test.
-_EPR = {"create_epr", "recv_epr"}
-
-
-def _without_epr(raw: bytes) -> bool:
-    if unbounded(raw):
-        return False
-    try:
-        msg = deserialize_host_msg(raw)
-        if isinstance(msg, SubroutineMessage):
-            instructions = deserialize(msg.subroutine, flavour=VanillaFlavour()).instructions
-            return not any(instr.mnemonic in _EPR for instr in instructions)
-    except Exception:
-        pass
-    return True
+    alice = network.node("Alice")
+    alice.controller.executor.limits = LIMITS
+    return sim, alice
 
 
 open_sockets = st.builds(
@@ -259,7 +218,7 @@ open_sockets = st.builds(
 
 
 @FUZZ
-@given(st.lists(st.one_of(open_sockets, mutated(), nonsense).filter(_without_epr),
+@given(st.lists(st.one_of(open_sockets, mutated(), nonsense),
                 min_size=1, max_size=10))
 def test_a_controller_with_a_network_stack_answers_each_message_once(messages):
     sim, alice = _linked_pair()

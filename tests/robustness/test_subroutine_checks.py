@@ -261,3 +261,18 @@ def test_limits_are_positive_integers_and_set_as_a_whole():
     executor = make_harness().controller.executor
     with pytest.raises(TypeError, match="limits must be a SubroutineLimits, not int"):
         executor.limits = 1000
+
+
+@pytest.mark.parametrize("denominator", [65, 255])
+def test_rotation_angle_denominator_outside_its_range_is_refused(denominator):
+    # The wire holds d in one byte; an angle of pi / 2**255 is no rotation a device can make.
+    text = refused(f"set Q0 0\nqalloc Q0\ninit Q0\nrot_z Q0 1 {denominator}\n")
+    assert f"instruction 3 'rot_z Q0 1 {denominator}'" in text
+    assert f"angle denominator exponent {denominator} is outside 0 to 64" in text
+    assert "(rule: angle-denominator)" in text
+
+
+def test_rotation_angle_denominators_the_sdk_writes_are_accepted():
+    out = run_subroutine("set Q0 0\nqalloc Q0\ninit Q0\nrot_x Q0 16 4\nrot_z Q0 3 64\n"
+                         "meas Q0 M0\nret_reg M0\n")
+    assert out.error is None and out.regs == [("M0", 1)]

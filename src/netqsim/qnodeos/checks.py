@@ -28,6 +28,11 @@ from netqsim.config.network import (
     DEFAULT_MAX_INSTRUCTIONS_PER_SUBROUTINE,
 )
 
+#: Largest d of a rotation angle n * pi / 2**d. The SDK writes angles with d up
+#: to about 45 (31-bit numerators, tolerance 1e-4); a d of 2**31 would make the
+#: executor compute a number with two billion bits.
+MAX_ANGLE_DENOMINATOR = 64
+
 
 @dataclass(frozen=True)
 class SubroutineLimits:
@@ -126,7 +131,8 @@ def check_subroutine(
     instruction's class is in ``supported``, when given); ``array-length`` and
     ``array-size`` for an ``array`` whose length a ``set`` right before it
     fixes (how compiled programs make arrays): not negative, not above
-    ``limits.max_array_entries``.
+    ``limits.max_array_entries``; ``angle-denominator`` (a rotation angle
+    n * pi / 2**d has 0 <= d <= :data:`MAX_ANGLE_DENOMINATOR`).
     """
     end = len(instructions)
     branches = (core.JmpInstruction, core.BranchUnaryInstruction, core.BranchBinaryInstruction)
@@ -147,6 +153,13 @@ def check_subroutine(
                     f"branch target {target} is outside the subroutine (instructions 0 to "
                     f"{end - 1}; {end} ends it)",
                 )
+        denominator = getattr(instr, "angle_denom", None)
+        if denominator is not None and not 0 <= denominator.value <= MAX_ANGLE_DENOMINATOR:
+            raise StaticCheckError(
+                index, "angle-denominator",
+                f"angle denominator exponent {denominator.value} is outside 0 to "
+                f"{MAX_ANGLE_DENOMINATOR} (angles are n * pi / 2**d)",
+            )
         for address in _addresses(instr):
             if not isinstance(address.address, int) or address.address < 0:
                 raise StaticCheckError(
@@ -156,6 +169,7 @@ def check_subroutine(
 
 
 __all__ = [
+    "MAX_ANGLE_DENOMINATOR",
     "ArrayIndexError",
     "ArrayLimitError",
     "BudgetExceeded",

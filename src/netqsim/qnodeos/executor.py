@@ -20,6 +20,7 @@ from netqasm.backend.executor import Executor
 from netqasm.backend.messages import ReturnArrayMessage
 from netqasm.lang.instr.base import NetQASMInstruction
 from netqasm.lang.operand import Register
+from netqasm.qlink_compat import ReturnType, get_creator_node_id
 
 from netqsim.hardware.errors import NoQubitError, UnsupportedInstruction
 from netqsim.kernel import Event, Simulator
@@ -76,6 +77,13 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._dirty_arrays: dict[int, set[int]] = {}
         self._array_waiters: list[Event] = []
         self._array_entries: dict[int, int] = {}
+        # The application of each subroutine that made EPR requests: a request
+        # may outlive its subroutine (a later one waits for the pairs), and
+        # netqasm finds a request's application only through its subroutine.
+        self._request_apps: dict[int, int] = {}
+        #: Pairs still to come for requests of stopped applications, by
+        #: (created here?, (remote node id, purpose id)): discarded on arrival.
+        self._orphans: dict[tuple[bool, tuple[int, int]], int] = {}
         self._limits = SubroutineLimits()
         self._plans: dict[tuple[int, ...], tuple[list[Any], list[Step]]] = {}
         self._dispatch_cache = {}
@@ -118,6 +126,7 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._dirty_arrays[app_id] = set()
 
     def stop_application(self, app_id: int) -> Gen:
+        self._drop_epr_requests(app_id)
         yield from super().stop_application(app_id)
         self._returns.pop(app_id, None)
         self._returned_arrays.pop(app_id, None)
@@ -193,10 +202,8 @@ class NodeExecutor(InstructionHandlers, Executor):
         for requests in (self._epr_create_requests, self._epr_recv_requests):
             for pending in requests.values():
                 for data in pending:
-                    if data.ent_results_array_address != address:
-                        continue
-                    subroutine = self._subroutines.get(data.subroutine_id)
-                    if subroutine is not None and subroutine.app_id == app_id:
+                    if (data.ent_results_array_address == address
+                            and self._request_apps.get(data.subroutine_id) == app_id):
                         return True
         return False
 
@@ -334,7 +341,12 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._used_physical_qubit_addresses.discard(position)
 
     def handle_epr_response(self, response: Any) -> None:
-        """A link-layer result for one pair: fills the request's result array."""
+        """A link-layer result for one pair: fills the request's result array.
+
+        A pair for a request whose application has stopped is discarded.
+        """
+        if self._orphans and self._discard_orphan(response):
+            return
         self._handle_epr_response(response)
 
     def _wait_to_handle_epr_responses(self) -> None:
@@ -349,14 +361,62 @@ class NodeExecutor(InstructionHandlers, Executor):
                 f"node {self.name!r} has no entanglement link to node id {remote_node_id}"
             )
 
+    def _get_app_id(self, subroutine_id: int) -> int:
+        running = self._subroutines.get(subroutine_id)
+        if running is not None:
+            return running.app_id  # type: ignore[return-value]
+        app_id = self._request_apps.get(subroutine_id)
+        if app_id is None:
+            raise ValueError(f"no running subroutine or EPR request has id {subroutine_id}")
+        return app_id
+
+    def _drop_epr_requests(self, app_id: int) -> None:
+        """Forget the EPR requests of a stopping application (their pairs have no home)."""
+        mine = {sid for sid, app in self._request_apps.items() if app == app_id}
+        for created, requests in ((True, self._epr_create_requests),
+                                  (False, self._epr_recv_requests)):
+            for key, pending in requests.items():
+                for data in pending:
+                    if data.subroutine_id in mine:
+                        orphan = (created, key)
+                        self._orphans[orphan] = self._orphans.get(orphan, 0) + data.pairs_left
+                pending[:] = [data for data in pending if data.subroutine_id not in mine]
+        for sid in mine:
+            del self._request_apps[sid]
+
+    def _discard_orphan(self, response: Any) -> bool:
+        """Discard a pair of a dropped request (freeing its qubit); False if it is not one.
+
+        The link layer delivers the pairs of one socket in request order, so
+        the pairs still owed to a dropped request come before any of a newer one.
+        """
+        created = get_creator_node_id(self.node_id, response) == self.node_id
+        orphan = (created, (response.remote_node_id, response.purpose_id))
+        left = self._orphans.get(orphan, 0)
+        if not left:
+            return False
+        if left == 1:
+            del self._orphans[orphan]
+        else:
+            self._orphans[orphan] = left - 1
+        if response.type == ReturnType.OK_K:  # a kept half: give its position back
+            position = response.logical_qubit_id
+            self._processor.free(position)
+            self._used_physical_qubit_addresses.discard(position)
+            if self.network_stack is not None:
+                self.network_stack.qubit_freed()  # type: ignore[attr-defined]
+        return True
+
     def _do_create_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
         self._require_network_stack(remote_node_id)
+        self._request_apps[subroutine_id] = self._get_app_id(subroutine_id)
         return super()._do_create_epr(
             subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs
         )
 
     def _do_recv_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
         self._require_network_stack(remote_node_id)
+        self._request_apps[subroutine_id] = self._get_app_id(subroutine_id)
         super()._do_recv_epr(subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs)
         purpose_id = self._get_purpose_id(remote_node_id, kwargs["epr_socket_id"])
         # netqasm does not tell the network stack about receives; ours must
