@@ -3,18 +3,20 @@
 A sweep file (format in ``docs/sweeps.md``) names a base network config, the
 programs per node and the parameters to vary::
 
-    from netqsim.experiments import load_sweep
+    from netqsim.experiments import load_sweep, run_sweep
     sweep = load_sweep("examples/sweeps/teleport_fidelity.yaml")   # validates everything
-    result = sweep.run(executor="processes", out="results/teleport")
+    result = run_sweep(sweep, executor="processes", out="results/teleport")
     result.df          # tidy table: one row per point x iteration x node
     result.summary()   # one row per point: metrics with confidence intervals
 
 From the shell: ``netqsim sweep FILE [--executor serial|processes|dask] ...``.
 
-Modules: :mod:`~.spec` (format and validation), :mod:`~.paths` (parameter
-paths), :mod:`~.generators` (value generators), :mod:`~.seeds` (per-point
-seeds), :mod:`~.executors`, :mod:`~.store` (Parquet + JSON), :mod:`~.metrics`,
-:mod:`~.progress`, :mod:`~.plotting` (matplotlib, optional).
+Modules: :mod:`~.spec_models` (the file format), :mod:`~.spec_checks` (what it
+refers to), :mod:`~.spec_loading` (reading a file), :mod:`~.spec` (the validated
+sweep and its points), :mod:`~.paths` (parameter paths), :mod:`~.generators`
+(value generators), :mod:`~.seeds` (per-point seeds), :mod:`~.executors`,
+:mod:`~.store` (Parquet + JSON), :mod:`~.metrics`, :mod:`~.progress`,
+:mod:`~.plotting` (matplotlib, optional).
 """
 
 from .executors import EXECUTORS, DaskExecutor, ExecutorError, ProcessExecutor, SerialExecutor
@@ -22,15 +24,8 @@ from .metrics import mean_ci, summarize
 from .plotting import plot_metric
 from .runner import SweepInterrupted, SweepResult, run_sweep
 from .seeds import point_seed
-from .spec import (
-    Point,
-    SweepError,
-    SweepSpec,
-    is_sweep_data,
-    load_sweep,
-    sweep_from_dict,
-    validate_sweep_file,
-)
+from .spec import Point, SweepError, SweepSpec
+from .spec_loading import is_sweep_data, load_sweep, sweep_from_dict, validate_sweep_file
 from .store import StoreError, load_metadata, load_results
 from .worker import run_point
 
