@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ from .seeds import canonical, point_seed
 ERROR = "point_error"
 #: Column names of the result table that parameters cannot use.
 RESERVED_COLUMNS = ("point", "seed", "iteration", "node", ERROR)
+#: Most points a sweep may have (listing more would exhaust memory before one runs).
+MAX_POINTS = 1_000_000
 
 
 class SweepError(ConfigError):
@@ -201,13 +204,19 @@ def _param_values(param: Parameter, rng: np.random.Generator) -> list[Any]:
     return gen.draw(param.kind, param.spec, rng, int(param.spec["num"]))
 
 
+def _at_most_max_points(count: int) -> int:
+    if count > MAX_POINTS:
+        raise gen.GeneratorError(f"the sweep would have {count} points; at most {MAX_POINTS}")
+    return count
+
+
 def _expand(spec: SweepSpec) -> list[Point]:
     sampling = spec.sampling_seed if spec.sampling_seed is not None else spec.seed
     rng = np.random.default_rng(np.random.SeedSequence([int(sampling), 0x5EED]))
     if not spec.parameters:
         raw: list[dict[str, Any]] = [{}]
     elif spec.combine == "random":
-        samples = int(spec.samples or 1)
+        samples = _at_most_max_points(int(spec.samples or 1))
         columns = {p.name: gen.draw(p.kind, p.spec, rng, samples) for p in spec.parameters}
         raw = [{name: columns[name][i] for name in columns} for i in range(samples)]
     elif spec.combine == "zip":
@@ -219,6 +228,7 @@ def _expand(spec: SweepSpec) -> list[Point]:
             gen.zip_axes([p.name for p in group], [_param_values(p, rng) for p in group])
             for group in spec.axes_layout
         ]
+        _at_most_max_points(math.prod(len(axis) for axis in axes))
         raw = gen.grid(axes)
     seen: dict[str, int] = {}
     points = []
@@ -284,4 +294,4 @@ def load_function(ref: ProgramRef, base_dir: Path) -> Any:
     if ref.obj is not None:
         return ref.obj
     module = _module_from_file(ref.file) if ref.file else _import_module(str(ref.module), base_dir)
-    return getattr(module, ref.name)
+    return getattr(module, ref.name, None)

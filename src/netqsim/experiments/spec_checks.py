@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,7 @@ from netqsim.config.base import Loc, Problem, Problems, render_loc, unknown_mess
 
 from . import generators as gen
 from .paths import PathError, get_value, locate, parse_path, set_values
-from .programs import (
-    ProgramRef,
-    ProgramRefError,
-    _import_module,
-    _module_from_file,
-    check_args,
-    parse_ref,
-    resolve,
-)
+from .programs import ProgramRef, ProgramRefError, check_args, parse_ref, resolve
 from .seeds import canonical
 from .spec import (
     RESERVED_COLUMNS,
@@ -39,6 +31,7 @@ from .spec import (
     ProgramSpec,
     SweepSpec,
     apply_program_args,
+    load_function,
     program_slot,
     step_text,
 )
@@ -232,27 +225,10 @@ def function_ref(value: Any, base_dir: Path) -> ProgramRef:
     if callable(value) and not isinstance(value, str):
         return ProgramRef(name=getattr(value, "__qualname__", "function"), obj=value)
     ref = parse_ref(value, base_dir)
-    module = _module_from_file(ref.file) if ref.file else _import_module(str(ref.module), base_dir)
-    obj = getattr(module, ref.name, None)
-    if obj is None or not callable(obj) or inspect.isclass(obj):
+    obj = load_function(ref, base_dir)
+    if not callable(obj) or inspect.isclass(obj):
         raise ProgramRefError(f"{ref.text} is not a function")
     return ref
-
-
-def _distinct(values: list[Any]) -> list[Any]:
-    out, keys = [], set()
-    for v in values:
-        key = json.dumps(canonical(v), sort_keys=True, default=str)
-        if key not in keys:
-            keys.add(key)
-            out.append(v)
-    return out
-
-
-def _report_bad(problems: Problems, p: Parameter, bad: list[str]) -> None:
-    if bad:
-        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
-        problems.add(p.loc, "; ".join(bad[:3]) + more, _label(p))
 
 
 def check_values(spec: SweepSpec, problems: Problems,
@@ -262,71 +238,69 @@ def check_values(spec: SweepSpec, problems: Problems,
     Program parameters of nodes in ``skip_nodes`` (all, if ``None``) are not
     checked: their program entry has problems of its own.
     """
-    base = spec.network_data()
     try:
         points = spec.points()
     except gen.GeneratorError as exc:
         problems.add(("parameters",), str(exc))
         return
-    if not points:
-        problems.add(("parameters",), "the sweep has no points")
-        return
+    base = spec.network_data()
     for p in spec.parameters:
-        values = _distinct([pt.params[p.name] for pt in points])
-        if p.target == "network":
-            _check_network_values(p, values, base, problems)
-            continue
         head = p.path.steps[0].selectors
-        if skip_nodes is None or (head and head[0] in skip_nodes):
+        if p.target == "programs" and (skip_nodes is None or (head and head[0] in skip_nodes)):
             continue
-        _check_program_values(spec, p, values, problems)
+        values = list({json.dumps(canonical(pt.params[p.name]), sort_keys=True, default=str):
+                       pt.params[p.name] for pt in points}.values())  # each distinct value once
+        try:
+            attempt = (_network_attempt(p, base, values) if p.target == "network"
+                       else _program_attempt(spec, p))
+        except PathError as exc:
+            problems.add((*p.loc, "path"), str(exc), _label(p))
+            continue
+        bad = [f"value {v!r}: {why}" for v in values if (why := attempt(v))]
+        if bad:
+            more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+            problems.add(p.loc, "; ".join(bad[:3]) + more, _label(p))
 
 
-def _check_network_values(p: Parameter, values: list[Any], base: dict[str, Any],
-                          problems: Problems) -> None:
-    try:
-        original = get_value(base, p.path)
-    except PathError as exc:
-        problems.add((*p.loc, "path"), str(exc), _label(p))
-        return
+def _network_attempt(p: Parameter, base: dict[str, Any],
+                     values: list[Any]) -> Callable[[Any], str | None]:
+    """What is wrong with the network config when ``p`` takes a value."""
+    original = get_value(base, p.path)
     if isinstance(original, (Mapping, list)) and not any(
             isinstance(v, type(original)) for v in values):
-        problems.add((*p.loc, "path"), f"{p.path} is a {type(original).__name__}, not a single "
-                     "value; address a field inside it", _label(p))
-        return
-    bad = []
-    for v in values:
+        raise PathError(f"{p.path} is a {type(original).__name__}, not a single value; "
+                        "address a field inside it")
+
+    def attempt(value: Any) -> str | None:
         try:
-            StackNetworkConfig.from_dict(set_values(base, [(p.path, v)]))
+            StackNetworkConfig.from_dict(set_values(base, [(p.path, value)]))
         except ConfigError as exc:
-            bad.append(f"value {v!r}: " + "; ".join(exc.problems))
-    _report_bad(problems, p, bad)
+            return "; ".join(exc.problems)
+        return None
+
+    return attempt
 
 
-def _check_program_values(spec: SweepSpec, p: Parameter, values: list[Any],
-                          problems: Problems) -> None:
-    try:
-        node, index, key = program_slot(spec.programs, p.path)
-    except PathError as exc:
-        problems.add((*p.loc, "path"), str(exc), _label(p))
-        return
+def _program_attempt(spec: SweepSpec, p: Parameter) -> Callable[[Any], str | None]:
+    """What goes wrong constructing the program when ``p`` takes a value."""
+    node, index, key = program_slot(spec.programs, p.path)
     prog = spec.programs[node][index]
     cls = resolve(prog.ref, spec.base_dir)
     if len(p.path.steps) == 3 and not p.path.steps[2].selectors:
-        reason = check_args(cls, {**prog.args, key: values[0]})
+        reason = check_args(cls, {**prog.args, key: None})
         if reason is not None:
-            problems.add((*p.loc, "path"), reason, _label(p))
-            return
+            raise PathError(reason)
     else:
         try:
             locate(prog.args, parse_path(".".join(step_text(s) for s in p.path.steps[2:])))
         except PathError as exc:
-            problems.add((*p.loc, "path"), f"in programs[{node}].args: {exc}", _label(p))
-            return
-    bad = []
-    for v in values:
+            raise PathError(f"in programs[{node}].args: {exc}") from None
+
+    def attempt(value: Any) -> str | None:
         try:
-            cls(**apply_program_args(spec.programs, [(p.path, v)])[node][index].args)
-        except Exception as exc:
-            bad.append(f"value {v!r}: {cls.__name__}(...) raised {type(exc).__name__}: {exc}")
-    _report_bad(problems, p, bad)
+            cls(**apply_program_args(spec.programs, [(p.path, value)])[node][index].args)
+        except Exception as exc:  # the program's own validation: any exception
+            return f"{cls.__name__}(...) raised {type(exc).__name__}: {exc}"
+        return None
+
+    return attempt
