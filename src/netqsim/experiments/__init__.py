@@ -11,9 +11,9 @@ programs per node and the parameters to vary::
 
 From the shell: ``netqsim sweep FILE [--executor serial|processes|dask] ...``.
 
-Modules: :mod:`~.spec_models` (the file format), :mod:`~.spec_checks` (what it
-refers to), :mod:`~.spec_loading` (reading a file), :mod:`~.spec` (the validated
-sweep and its points), :mod:`~.paths` (parameter paths), :mod:`~.generators`
+Modules: :mod:`~.spec` (a validated sweep, its points, reading files),
+:mod:`~.spec_models` (the file format), :mod:`~.spec_checks` (what a file
+refers to), :mod:`~.program_args`, :mod:`~.paths` (parameter paths), :mod:`~.generators`
 (value generators), :mod:`~.seeds` (per-point seeds), :mod:`~.executors`,
 :mod:`~.store` (Parquet + JSON), :mod:`~.metrics`, :mod:`~.progress`,
 :mod:`~.plotting` (matplotlib, optional).
@@ -24,8 +24,15 @@ from .metrics import mean_ci, summarize
 from .plotting import plot_metric
 from .runner import SweepInterrupted, SweepResult, run_sweep
 from .seeds import point_seed
-from .spec import Point, SweepError, SweepSpec
-from .spec_loading import is_sweep_data, load_sweep, sweep_from_dict, validate_sweep_file
+from .spec import (
+    Point,
+    SweepError,
+    SweepSpec,
+    is_sweep_data,
+    load_sweep,
+    sweep_from_dict,
+    validate_sweep_file,
+)
 from .store import StoreError, load_metadata, load_results
 from .worker import run_point
 

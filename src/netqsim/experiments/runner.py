@@ -13,8 +13,7 @@ import pandas as pd
 from .executors import Executor, make_executor
 from .metrics import summarize
 from .progress import Progress
-from .spec import ERROR, SweepSpec
-from .spec_loading import load_sweep
+from .spec import ERROR, SweepSpec, load_sweep
 from .store import ResultStore
 from .worker import run_point
 

@@ -1,9 +1,16 @@
-"""A validated sweep: its parameters, programs, points and the work item of each point.
+"""Sweep files: a validated :class:`SweepSpec`, its points, and reading it from a file.
 
-:class:`SweepSpec` is what :func:`~netqsim.experiments.load_sweep` and
-:func:`~netqsim.experiments.sweep_from_dict` return (reading and checking a file:
-:mod:`~netqsim.experiments.spec_loading`; the file format:
-:mod:`~netqsim.experiments.spec_models`, documented in ``docs/sweeps.md``).
+:func:`load_sweep` reads a file, :func:`sweep_from_dict` takes the same data
+as a mapping (the network and program classes may then be Python objects).
+Both return a :class:`SweepSpec` or raise :class:`SweepError` listing every
+problem, each with its entry, key path and line, as network configs do::
+
+    parameters[0] (stacks[Alice].qdevice_cfg.T3): stacks[Alice].qdevice_cfg.T3:
+        unknown key 'T3'; did you mean 'T2'? (line 14)
+
+The format (``docs/sweeps.md``) is checked by the models of
+:mod:`~.spec_models`; what it refers to (network, programs, paths, every
+swept value applied to the base config or program) by :mod:`~.spec_checks`.
 """
 
 from __future__ import annotations
@@ -12,25 +19,32 @@ import copy
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from netqsim.config import StackNetworkConfig
-from netqsim.config.base import ConfigError, Loc, unknown_message
+from netqsim.config import ConfigError, StackNetworkConfig
+from netqsim.config.base import Problem, Problems
+from netqsim.config.loading import YamlDocument, parse_yaml
 
 from . import generators as gen
-from .paths import ParamPath, PathError, parse_path, set_values
-from .programs import ProgramRef, _import_module, _module_from_file
+from . import spec_checks as checks
+from .paths import set_values
+from .program_args import ProgramSpec, apply_program_args
 from .seeds import canonical, point_seed
+from .spec_checks import load_function
+from .spec_models import ERROR, RESERVED_COLUMNS, Metric, Parameter, SweepFile, read_settings
 
-#: The column that holds a failed point's error (``None`` for points that ran).
-ERROR = "point_error"
-#: Column names of the result table that parameters cannot use.
-RESERVED_COLUMNS = ("point", "seed", "iteration", "node", ERROR)
+__all__ = [
+    "ERROR", "RESERVED_COLUMNS", "Metric", "Parameter", "Point", "PointTask", "ProgramSpec",
+    "SweepError", "SweepSpec", "is_sweep_data", "load_function", "load_sweep",
+    "sweep_from_dict", "validate_sweep_file",
+]
+
 #: Most points a sweep may have (listing more would exhaust memory before one runs).
 MAX_POINTS = 1_000_000
 
@@ -47,40 +61,6 @@ class SweepError(ConfigError):
         n = len(self.details)
         head = f"invalid sweep file{where} ({n} problem{'s' if n != 1 else ''}):"
         return "\n".join([head, *(f"  - {p}" for p in self.details)])
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One swept parameter: a column name, a path and a generator."""
-
-    name: str
-    path: ParamPath
-    kind: str  # generator name
-    spec: Any  # generator arguments
-    loc: Loc  # where it is in the sweep file
-
-    @property
-    def target(self) -> str:
-        return self.path.target
-
-
-@dataclass(frozen=True)
-class ProgramSpec:
-    """A program of one node: class reference and constructor arguments."""
-
-    ref: ProgramRef
-    args: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A reduction of one point's results: a column's mean (default) or a function."""
-
-    name: str
-    column: str | None = None
-    node: str | None = None
-    reduce: str = "mean"
-    function: ProgramRef | None = None
 
 
 @dataclass(frozen=True)
@@ -240,58 +220,98 @@ def _expand(spec: SweepSpec) -> list[Point]:
     return points
 
 
-def program_slot(programs: Mapping[str, list[Any]], path: ParamPath) -> tuple[str, int, str]:
-    """(node, program index, first argument key) that a ``programs[...]`` path addresses."""
-    steps = path.steps
-    head = steps[0]
-    if not head.selectors or not isinstance(head.selectors[0], str):
-        raise PathError(f"{path}: program paths look like programs[NODE].args.NAME")
-    node = head.selectors[0]
-    if node not in programs:
-        raise PathError(
-            f"{path}: " + unknown_message("node", node, list(programs)).replace(
-                "unknown node", "no program for node")
-        )
-    specs = programs[node]
-    index = 0
-    if len(head.selectors) > 1:
-        sel = head.selectors[1]
-        if not isinstance(sel, int) or not -len(specs) <= sel < len(specs):
-            raise PathError(f"{path}: node {node} has {len(specs)} program(s); "
-                            f"[{sel}] is not one of them")
-        index = sel % len(specs)
-    elif len(specs) > 1:
-        raise PathError(f"{path}: node {node} runs {len(specs)} programs; say which, e.g. "
-                        f"programs[{node}][0].args.NAME")
-    if len(head.selectors) > 2 or len(steps) < 3 or steps[1].key != "args" or steps[1].selectors:
-        raise PathError(f"{path}: program paths look like programs[{node}].args.NAME")
-    return node, index, steps[2].key
+# ------------------------------------------------------------------------- loading
 
 
-def apply_program_args(
-    programs: Mapping[str, list[ProgramSpec]], assignments: Sequence[tuple[ParamPath, Any]]
-) -> dict[str, list[ProgramSpec]]:
-    out = {node: list(specs) for node, specs in programs.items()}
-    for path, value in assignments:
-        node, index, key = program_slot(out, path)
-        spec = out[node][index]
-        args = copy.deepcopy(spec.args)
-        if len(path.steps) == 3 and not path.steps[2].selectors:
-            args[key] = value
-        else:
-            rest = parse_path(".".join(step_text(s) for s in path.steps[2:]))
-            args = set_values(args, [(rest, value)])
-        out[node][index] = ProgramSpec(spec.ref, args)
-    return out
+def _error(problems: list[Problem], doc: YamlDocument | None, file: str | None) -> SweepError:
+    """The problems with their lines in the sweep file, in file order (no line: first)."""
+    def line(p: Problem) -> int:
+        return (doc.line_of(p.loc) if doc is not None else None) or 0
+
+    ordered = sorted(problems, key=line)  # stable: same line keeps the order found
+    return SweepError([p if p.line is not None or doc is None else
+                       replace(p, line=doc.line_of(p.loc)) for p in ordered], file=file)
 
 
-def step_text(step: Any) -> str:
-    return step.key + "".join(f"[{s}]" for s in step.selectors)
+def sweep_from_dict(
+    data: Mapping[str, Any], *, base_dir: str | PathLike[str] | None = None,
+    _doc: YamlDocument | None = None, _file: str | None = None, _text: str | None = None,
+) -> SweepSpec:
+    """Validate sweep data (a mapping as in the YAML file) into a :class:`SweepSpec`.
+
+    ``base_dir`` is where relative paths (network file, program files) start
+    (default: the current directory). ``network`` may also be a
+    :class:`~netqsim.config.StackNetworkConfig`, programs may be given as classes.
+    Raises :class:`SweepError` listing every problem.
+    """
+    root = Path(base_dir) if base_dir is not None else Path.cwd()
+    if not isinstance(data, Mapping):
+        problem = Problem((), (), f"a sweep file is a mapping (got {type(data).__name__})")
+        raise SweepError([problem], file=_file)
+    problems = Problems()
+    settings, bad = read_settings(data, problems)
+    if settings is None:
+        raise _error(problems.items, _doc, _file)
+    network = None if "network" in bad else checks.load_network(settings.network, root, problems)
+    programs = {} if "programs" in bad else checks.build_programs(
+        settings.programs, network, root, problems)
+    params, layout = checks.build_parameters(settings.parameters, settings.combine, problems)
+    checks.check_names(params, problems)
+    metrics = checks.build_metrics(settings.metrics, root, problems)
+    if network is None:
+        raise _error(problems.items, _doc, _file)
+    spec = SweepSpec(
+        network=network, programs=programs, parameters=params, axes_layout=layout,
+        combine=settings.combine, num_times=settings.num_times, seed=settings.seed,
+        mode=settings.mode, formalism=settings.formalism, samples=settings.samples,
+        sampling_seed=settings.sampling_seed, metrics=metrics, confidence=settings.confidence,
+        name=settings.name, description=settings.description, base_dir=root.resolve(),
+        file=_file, text=_text,
+    )
+    # program paths of nodes whose program entry is broken are skipped (reported already)
+    broken = None if "programs" in bad else set(settings.programs) - set(programs)
+    try:
+        points = spec.points()
+    except gen.GeneratorError as exc:
+        problems.add(("parameters",), str(exc))
+    else:
+        checks.check_values(spec.parameters, points, spec.network_data(), programs, root,
+                            problems, skip_nodes=broken)
+    if problems:
+        raise _error(problems.items, _doc, _file)
+    return spec
 
 
-def load_function(ref: ProgramRef, base_dir: Path) -> Any:
-    """The callable a metric's ``function`` names."""
-    if ref.obj is not None:
-        return ref.obj
-    module = _module_from_file(ref.file) if ref.file else _import_module(str(ref.module), base_dir)
-    return getattr(module, ref.name, None)
+def load_sweep(path: str | PathLike[str]) -> SweepSpec:
+    """Read and validate the sweep file at ``path`` (:class:`SweepError` lists every problem)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SweepError([Problem((), (), f"cannot read file ({reason})")],
+                         file=str(path)) from None
+    try:
+        doc = parse_yaml(text, file=str(path), known_keys=SweepFile.model_fields)
+    except ConfigError as exc:
+        raise SweepError(exc.details, file=str(path)) from None
+    if doc.data is None:
+        raise SweepError([Problem((), (), "the file is empty; expected a sweep mapping")],
+                         file=str(path))
+    return sweep_from_dict(doc.data, base_dir=path.parent, _doc=doc, _file=str(path), _text=text)
+
+
+def validate_sweep_file(path: str | PathLike[str]) -> list[str]:
+    """Every problem of the sweep file at ``path`` (empty list: valid)."""
+    try:
+        load_sweep(path)
+    except SweepError as exc:
+        return exc.problems
+    return []
+
+
+def is_sweep_data(data: Any) -> bool:
+    """Whether parsed YAML looks like a sweep file (rather than a network config)."""
+    return isinstance(data, Mapping) and "stacks" not in data and any(
+        k in data for k in ("network", "programs", "parameters")
+    )

@@ -22,20 +22,27 @@ from netqsim.config.base import Loc, Problem, Problems, render_loc, unknown_mess
 
 from . import generators as gen
 from .paths import PathError, get_value, locate, parse_path, set_values
-from .programs import ProgramRef, ProgramRefError, check_args, parse_ref, resolve
+from .program_args import ProgramSpec, apply_program_args, program_slot, step_text
+from .programs import (
+    ProgramRef,
+    ProgramRefError,
+    _import_module,
+    _module_from_file,
+    check_args,
+    parse_ref,
+    resolve,
+)
 from .seeds import canonical
-from .spec import (
+from .spec_models import (
     RESERVED_COLUMNS,
     Metric,
+    MetricEntry,
     Parameter,
-    ProgramSpec,
-    SweepSpec,
-    apply_program_args,
-    load_function,
-    program_slot,
-    step_text,
+    ParameterEntry,
+    ProgramEntry,
+    ZipGroup,
+    build_entry,
 )
-from .spec_models import MetricEntry, ParameterEntry, ProgramEntry, ZipGroup, build_entry
 
 
 def load_network(value: Any, base_dir: Path, problems: Problems) -> StackNetworkConfig | None:
@@ -231,20 +238,24 @@ def function_ref(value: Any, base_dir: Path) -> ProgramRef:
     return ref
 
 
-def check_values(spec: SweepSpec, problems: Problems,
-                 skip_nodes: frozenset[str] | set[str] | None = frozenset()) -> None:
-    """Apply each parameter's values alone to the base config or program and validate.
+def load_function(ref: ProgramRef, base_dir: Path) -> Any:
+    """The callable a metric's ``function`` names."""
+    if ref.obj is not None:
+        return ref.obj
+    module = _module_from_file(ref.file) if ref.file else _import_module(str(ref.module), base_dir)
+    return getattr(module, ref.name, None)
 
-    Program parameters of nodes in ``skip_nodes`` (all, if ``None``) are not
-    checked: their program entry has problems of its own.
+
+def check_values(parameters: list[Parameter], points: list[Any], base: dict[str, Any],
+                 programs: dict[str, list[ProgramSpec]], base_dir: Path, problems: Problems,
+                 skip_nodes: frozenset[str] | set[str] | None = frozenset()) -> None:
+    """Apply each parameter's values (from ``points``) alone to the base config or program.
+
+    ``base`` is the base network config as plain data. Program parameters of
+    nodes in ``skip_nodes`` (all, if ``None``) are not checked: their program
+    entry has problems of its own.
     """
-    try:
-        points = spec.points()
-    except gen.GeneratorError as exc:
-        problems.add(("parameters",), str(exc))
-        return
-    base = spec.network_data()
-    for p in spec.parameters:
+    for p in parameters:
         head = p.path.steps[0].selectors
         if p.target == "programs" and (skip_nodes is None or (head and head[0] in skip_nodes)):
             continue
@@ -252,7 +263,7 @@ def check_values(spec: SweepSpec, problems: Problems,
                        pt.params[p.name] for pt in points}.values())  # each distinct value once
         try:
             attempt = (_network_attempt(p, base, values) if p.target == "network"
-                       else _program_attempt(spec, p))
+                       else _program_attempt(programs, base_dir, p))
         except PathError as exc:
             problems.add((*p.loc, "path"), str(exc), _label(p))
             continue
@@ -281,11 +292,12 @@ def _network_attempt(p: Parameter, base: dict[str, Any],
     return attempt
 
 
-def _program_attempt(spec: SweepSpec, p: Parameter) -> Callable[[Any], str | None]:
+def _program_attempt(programs: dict[str, list[ProgramSpec]], base_dir: Path,
+                     p: Parameter) -> Callable[[Any], str | None]:
     """What goes wrong constructing the program when ``p`` takes a value."""
-    node, index, key = program_slot(spec.programs, p.path)
-    prog = spec.programs[node][index]
-    cls = resolve(prog.ref, spec.base_dir)
+    node, index, key = program_slot(programs, p.path)
+    prog = programs[node][index]
+    cls = resolve(prog.ref, base_dir)
     if len(p.path.steps) == 3 and not p.path.steps[2].selectors:
         reason = check_args(cls, {**prog.args, key: None})
         if reason is not None:
@@ -298,7 +310,7 @@ def _program_attempt(spec: SweepSpec, p: Parameter) -> Callable[[Any], str | Non
 
     def attempt(value: Any) -> str | None:
         try:
-            cls(**apply_program_args(spec.programs, [(p.path, value)])[node][index].args)
+            cls(**apply_program_args(programs, [(p.path, value)])[node][index].args)
         except Exception as exc:  # the program's own validation: any exception
             return f"{cls.__name__}(...) raised {type(exc).__name__}: {exc}"
         return None

@@ -15,6 +15,7 @@ and values) is checked in :mod:`~netqsim.experiments.spec_checks`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -33,8 +34,13 @@ from netqsim.config.base import (
 from netqsim.runtime.run import MODES
 
 from . import generators as gen
-from .paths import PathError, parse_path
+from .paths import ParamPath, PathError, parse_path
+from .programs import ProgramRef
 
+#: The column that holds a failed point's error (``None`` for points that ran).
+ERROR = "point_error"
+#: Column names of the result table that parameters cannot use.
+RESERVED_COLUMNS = ("point", "seed", "iteration", "node", ERROR)
 FORMALISMS = ("dm", "ket", "stab")
 REDUCERS = ("mean", "sum", "min", "max", "std", "count")
 
@@ -260,3 +266,32 @@ def build_entry(model: type[SweepModel], raw: Any, loc: Loc, label: str,
     except ConfigError as exc:
         problems.add_nested(exc, loc, (label,))
         return None
+
+
+# ------------------------------------------------------------- what entries become
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One swept parameter: a column name, a path and a generator."""
+
+    name: str
+    path: ParamPath
+    kind: str  # generator name
+    spec: Any  # generator arguments
+    loc: Loc  # where it is in the sweep file
+
+    @property
+    def target(self) -> str:
+        return self.path.target
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A reduction of one point's results: a column's mean (default) or a function."""
+
+    name: str
+    column: str | None = None
+    node: str | None = None
+    reduce: str = "mean"
+    function: ProgramRef | None = None
