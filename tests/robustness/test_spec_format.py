@@ -210,3 +210,11 @@ def test_oversized_generators_are_refused_before_expanding(tmp_path, params, exp
         load_sweep(path)
     assert len(info.value.problems) == 1 and expected in info.value.problems[0], (
         info.value.problems)
+
+
+def test_empty_sections_mean_none(tmp_path):
+    path = _write(tmp_path, "network: network.yaml\nprograms: "
+                  "{Alice: tests.experiments.programs:Rotate}\nparameters:\nmetrics:\n"
+                  "num_times: 1\nseed: 1\n")
+    spec = load_sweep(path)
+    assert (spec.parameters, spec.metrics, len(spec)) == ([], [], 1)

@@ -81,6 +81,11 @@ def _str_keys(value: Any) -> Any:
     return {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else value
 
 
+def _none_is_empty(value: Any) -> Any:
+    """An empty section (``parameters:`` with nothing after it) is an empty list."""
+    return [] if value is None else value
+
+
 def _no_bool(value: Any) -> Any:
     """Refuse booleans where numbers belong (pydantic would read ``true`` as 1)."""
     if isinstance(value, bool):
@@ -203,7 +208,8 @@ class SweepFile(SweepModel):
                                    "must be a network config file or an inline network mapping")]
     programs: Annotated[dict[str, Any], BeforeValidator(_str_keys), _check(
         lambda v: None if v else "must map node names to programs")]
-    parameters: list[Any] = Field(default_factory=list)
+    parameters: Annotated[list[Any], BeforeValidator(_none_is_empty)] = Field(
+        default_factory=list)
     combine: Annotated[str, _check(_one_of(gen.COMBINE))] = "grid"
     samples: Count | None = None
     sampling_seed: Seed | None = None
@@ -211,7 +217,8 @@ class SweepFile(SweepModel):
     seed: Seed
     mode: Annotated[str, _check(_one_of(MODES))] = "shared"
     formalism: Annotated[str, _check(_one_of(FORMALISMS))] = "dm"
-    metrics: list[Any] = Field(default_factory=list)
+    metrics: Annotated[list[Any], BeforeValidator(_none_is_empty)] = Field(
+        default_factory=list)
     confidence: Confidence = 0.95
 
     def _cross_problems(self) -> list[Problem]:
