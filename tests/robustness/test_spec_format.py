@@ -218,3 +218,16 @@ def test_empty_sections_mean_none(tmp_path):
                   "num_times: 1\nseed: 1\n")
     spec = load_sweep(path)
     assert (spec.parameters, spec.metrics, len(spec)) == ([], [], 1)
+
+
+def test_a_metric_needs_a_column_or_a_function(tmp_path):
+    path = _write(tmp_path, "network: network.yaml\nprograms: "
+                  "{Alice: tests.experiments.programs:Rotate}\nmetrics:\n"
+                  "  - {name: a, function: null}\n  - {name: b, column: m, function: f:g}\n"
+                  "num_times: 1\nseed: 1\n")
+    with pytest.raises(SweepError) as info:
+        load_sweep(path)
+    need = ("needs exactly one of column (mean of a result column) or function "
+            "('module:function' reducing a point's rows)")
+    assert info.value.problems == [f"metrics[0] (a): {need} (line 4)",
+                                   f"metrics[1] (b): {need} (line 5)"]

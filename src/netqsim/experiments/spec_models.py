@@ -193,7 +193,7 @@ class MetricEntry(SweepModel):
     reduce: Annotated[str, _check(_one_of(REDUCERS))] = "mean"
 
     def _cross_problems(self) -> list[Problem]:
-        if len(self.given("column", "function")) == 1:
+        if (self.column is None) != (self.function is None):
             return []
         return [_problem((), "needs exactly one of column (mean of a result column) or "
                          "function ('module:function' reducing a point's rows)")]
