@@ -76,7 +76,7 @@ def test_teleport_example_fidelity_interval_stays_inside_0_1():
     summary = run_sweep(sweep, executor="serial", progress=False).summary()
     row = summary.iloc[0]
     successes = round(row["fidelity"] * 100)
-    assert 90 <= successes < 100  # near all ones: where the t interval crossed 1
+    assert 90 <= successes <= 100  # near all ones (98 at this seed): the t interval crossed 1
     assert (row["fidelity_ci_low"], row["fidelity_ci_high"]) == pytest.approx(
         closed_form(successes, 100, 0.95), abs=1e-8)
-    assert 0.0 <= row["fidelity_ci_low"] < row["fidelity"] < row["fidelity_ci_high"] <= 1.0
+    assert 0.0 <= row["fidelity_ci_low"] < row["fidelity"] <= row["fidelity_ci_high"] <= 1.0
