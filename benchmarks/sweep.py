@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from netqsim.experiments import sweep_from_dict
+from netqsim.experiments import run_sweep, sweep_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +52,7 @@ def timed(sweep, repeats: int, **kwargs):
     best, df = float("inf"), None
     for _ in range(repeats):
         start = time.perf_counter()
-        result = sweep.run(progress=False, **kwargs)
+        result = run_sweep(sweep, progress=False, **kwargs)
         best = min(best, time.perf_counter() - start)
         df = result.df
     return best, df
@@ -66,7 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     sweep = make_sweep(*args.points_per_axis, args.iterations)
     n = len(sweep)
-    sweep.run(executor="serial", progress=False)  # warm-up (imports, caches)
+    run_sweep(sweep, executor="serial", progress=False)  # warm-up (imports, caches)
     rows = []
     serial_s, serial_df = timed(sweep, args.repeats, executor="serial")
     rows.append(("serial (baseline, this process)", serial_s))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from netqsim.experiments import mean_ci, plot_metric, summarize
-from netqsim.experiments.metrics import t_quantile
+from netqsim.experiments.metrics import t_quantile, wilson_ci
 from netqsim.experiments.progress import Progress, format_duration
 
 matplotlib.use("Agg")
@@ -25,11 +25,11 @@ def test_t_quantile(dof, expected):
     assert t_quantile(0.975, dof) == pytest.approx(expected, rel=2e-3)
 
 
-def test_mean_ci():
-    values = [0, 1, 1, 0, 1, 1, 1, 0]
+def test_mean_ci_of_a_non_binary_column_is_the_t_interval():
+    values = [0.2, 1.5, 1.0, 0.0, 1.0, 3.0, 1.0, 0.5]
     mean, low, high = mean_ci(values)
     sem = np.std(values, ddof=1) / math.sqrt(8)
-    assert mean == 0.625
+    assert mean == pytest.approx(1.025)
     assert high - mean == pytest.approx(t_quantile(0.975, 7) * sem)
     assert mean - low == pytest.approx(high - mean)
     assert mean_ci([3.0]) == (3.0, 3.0, 3.0)
@@ -37,6 +37,14 @@ def test_mean_ci():
     assert mean_ci([1.0, float("nan"), 3.0])[0] == 2.0
     narrow = mean_ci(values, confidence=0.5)
     assert narrow[1] > low and narrow[2] < high
+
+
+def test_mean_ci_of_a_binary_column_is_the_wilson_interval():
+    values = [0, 1, 1, 0, 1, 1, 1, 0]
+    assert mean_ci(values) == (0.625, *wilson_ci(5, 8))
+    assert mean_ci([True, False, float("nan")]) == (0.5, *wilson_ci(1, 2))
+    narrow = mean_ci(values, confidence=0.5)
+    assert mean_ci(values)[1] < narrow[1] < 0.625 < narrow[2] < mean_ci(values)[2]
 
 
 def test_summarize_default_metrics_skip_non_numbers():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from statistics import NormalDist
 
 import pandas as pd
 import pytest
@@ -147,7 +148,10 @@ confidence: 0.9
         "point", "seed", "fidelity", "n", "ones", "ones_ci_low", "ones_ci_high", "total", "frac",
         "two.n", "two.max", "point_error"]
     row4 = summary[summary["n"] == 4].iloc[0]
-    assert row4["ones"] == 1.0 and row4["ones_ci_low"] == row4["ones_ci_high"] == 1.0
+    # 8 ones of 8: the Wilson interval at 90 %, [n / (n + z^2), 1]
+    z = NormalDist().inv_cdf(0.95)
+    assert row4["ones"] == row4["ones_ci_high"] == 1.0
+    assert row4["ones_ci_low"] == pytest.approx(8 / (8 + z * z), abs=1e-8)
     assert row4["total"] == 8 and row4["frac"] == 0.5 and row4["two.n"] == 16
     row2 = summary[summary["n"] == 2].iloc[0]
     assert row2["ones_ci_low"] < row2["ones"] < row2["ones_ci_high"]

@@ -9,7 +9,13 @@ from tests.experiments.conftest import NETWORK
 from tests.experiments.programs import Rotate
 
 from netqsim.config import StackNetworkConfig
-from netqsim.experiments import SweepError, load_sweep, sweep_from_dict, validate_sweep_file
+from netqsim.experiments import (
+    SweepError,
+    load_sweep,
+    run_sweep,
+    sweep_from_dict,
+    validate_sweep_file,
+)
 
 
 def test_valid_sweep_points_and_tasks(sweep_file):
@@ -78,7 +84,7 @@ def test_program_given_as_file_and_class(write_sweep, tmp_path):
         seed: 1
         """))
     assert len(spec) == 1  # no parameters: one point
-    result = spec.run(executor="serial")
+    result = run_sweep(spec, executor="serial")
     assert set(result.df["node"]) == {"Alice", "Bob"}
 
 
@@ -145,7 +151,7 @@ def test_program_problems(write_sweep, body, expected):
     ("[{path: links[0].cfg.fidelity}]", "", "needs exactly one value generator, has no"),
     ("[{path: links[0].cfg.fidelity, values: [1], linspace: {start: 0, stop: 1, num: 2}}]", "",
      "has 2 (values, linspace)"),
-    ("[{values: [1]}]", "", "needs a path"),
+    ("[{values: [1]}]", "", "parameters[0].path: required field is missing"),
     ("[{path: 'links[0].cfg..x', values: [1]}]", "", "malformed path"),
     ("[{path: links[0].cfg.fidelity, values: [0.9]}, {path: stacks[0].qdevice_cfg.fidelity,"
      " values: [1]}]", "", "unknown key 'fidelity'"),
@@ -161,9 +167,9 @@ def test_program_problems(write_sweep, body, expected):
     ("[{zip: [{path: links[0].cfg.fidelity, values: [1]}]}]", "", "at least two parameters"),
     ("[{path: links[0].cfg, values: [1]}]", "", "not a single value"),
     ("[{path: 'programs[Carol].args.n', values: [1]}]", "", "no program for node 'Carol'"),
-    ("{a: 1}", "", "must be a list of parameters"),
+    ("{a: 1}", "", "parameters: must be a valid list (got {'a': 1})"),
     ("[{path: links[0].cfg.fidelity, values: [1]}]", "combine: cartesian",
-     "combine: unknown value 'cartesian'"),
+     "combine: must be one of grid, zip, random (got 'cartesian')"),
 ])
 def test_parameter_problems(write_sweep, params, extra, expected):
     # flow-style YAML needs the paths quoted ([ and ] are flow indicators)

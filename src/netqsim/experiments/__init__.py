@@ -3,18 +3,20 @@
 A sweep file (format in ``docs/sweeps.md``) names a base network config, the
 programs per node and the parameters to vary::
 
-    from netqsim.experiments import load_sweep
+    from netqsim.experiments import load_sweep, run_sweep
     sweep = load_sweep("examples/sweeps/teleport_fidelity.yaml")   # validates everything
-    result = sweep.run(executor="processes", out="results/teleport")
+    result = run_sweep(sweep, executor="processes", out="results/teleport")
     result.df          # tidy table: one row per point x iteration x node
     result.summary()   # one row per point: metrics with confidence intervals
 
 From the shell: ``netqsim sweep FILE [--executor serial|processes|dask] ...``.
 
-Modules: :mod:`~.spec` (format and validation), :mod:`~.paths` (parameter
-paths), :mod:`~.generators` (value generators), :mod:`~.seeds` (per-point
-seeds), :mod:`~.executors`, :mod:`~.store` (Parquet + JSON), :mod:`~.metrics`,
-:mod:`~.progress`, :mod:`~.plotting` (matplotlib, optional).
+Modules: :mod:`~.spec` (a validated sweep, its points, reading files),
+:mod:`~.spec_models` (the file format), :mod:`~.spec_checks` (what a file
+refers to), :mod:`~.program_args`, :mod:`~.paths` (parameter paths), :mod:`~.generators`
+(value generators), :mod:`~.seeds` (per-point seeds), :mod:`~.executors`,
+:mod:`~.store` (Parquet + JSON), :mod:`~.metrics`, :mod:`~.progress`,
+:mod:`~.plotting` (matplotlib, optional).
 """
 
 from .executors import EXECUTORS, DaskExecutor, ExecutorError, ProcessExecutor, SerialExecutor

@@ -40,6 +40,10 @@ LIST_GENERATORS = ("values", "linspace", "logspace", "range")
 RANDOM_GENERATORS = ("uniform", "loguniform", "randint", "choice")
 GENERATORS = LIST_GENERATORS + RANDOM_GENERATORS
 COMBINE = ("grid", "zip", "random")
+#: Most values one generator may give (more would exhaust memory before a point runs).
+MAX_VALUES = 100_000
+#: Integer bounds must fit numpy's 64-bit draws.
+_INT_LIMIT = 2**62
 
 
 class GeneratorError(ValueError):
@@ -57,6 +61,8 @@ def _number(spec: Mapping[str, Any], key: str, kind: str, *, integer: bool = Fal
             pass
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise GeneratorError(f"{kind}.{key} must be a number (got {value!r})")
+    if isinstance(value, int) and abs(value) > _INT_LIMIT:
+        raise GeneratorError(f"{kind}.{key} must be between -2**62 and 2**62 (got {value})")
     if not math.isfinite(value):
         raise GeneratorError(f"{kind}.{key} must be finite (got {value!r})")
     if integer and (not float(value).is_integer()):
@@ -68,6 +74,8 @@ def _count(spec: Mapping[str, Any], kind: str, key: str = "num") -> int:
     num = _number(spec, key, kind, integer=True)
     if num < 1:
         raise GeneratorError(f"{kind}.{key} must be >= 1 (got {num}): the range would be empty")
+    if num > MAX_VALUES:
+        raise GeneratorError(f"{kind}.{key} must be <= {MAX_VALUES} (got {num})")
     return int(num)
 
 
@@ -107,6 +115,8 @@ def list_values(kind: str, spec: Any) -> list[Any]:
             raise GeneratorError(f"values must be a list (got {spec!r})")
         if not spec:
             raise GeneratorError("values is empty")
+        if len(spec) > MAX_VALUES:
+            raise GeneratorError(f"values has {len(spec)} entries; at most {MAX_VALUES}")
         return [_plain(v) for v in spec]
     if kind == "linspace":
         spec = _check_keys(spec, kind, ("start", "stop", "num"))
@@ -134,6 +144,8 @@ def list_values(kind: str, spec: Any) -> list[Any]:
                 f"range is empty: from {start} to {stop} with step {step}"
             )
         count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > MAX_VALUES:
+            raise GeneratorError(f"range gives {count} values; at most {MAX_VALUES}")
         integer = all(isinstance(v, int) for v in (start, stop, step))
         values = [start + i * step for i in range(count)]
         return values if integer else [float(v) for v in values]

@@ -1,9 +1,11 @@
 """Metrics: reduce each point's per-iteration results to numbers.
 
-The default metric is the mean with a confidence interval (Student t, level
+The default metric is the mean with a confidence interval (level
 ``confidence``, 0.95 unless the sweep says otherwise) of every numeric result
 column, per node: columns ``<node>.<key>``, ``<node>.<key>_ci_low`` and
-``<node>.<key>_ci_high``.
+``<node>.<key>_ci_high``. A column whose values are all 0 or 1 (a success
+flag) is a proportion and gets the Wilson score interval, which stays inside
+[0, 1]; any other column gets the Student t interval.
 
 A sweep file can list its own metrics instead::
 
@@ -80,10 +82,38 @@ def t_quantile(p: float, dof: float) -> float:
     return z + g1 / dof + g2 / dof**2 + g3 / dof**3 + g4 / dof**4
 
 
-def mean_ci(values: Any, confidence: float = 0.95) -> tuple[float, float, float]:
-    """``(mean, ci_low, ci_high)`` of ``values`` (NaNs ignored; Student t interval).
+def is_binary(values: Any) -> bool:
+    """Whether every value (NaNs ignored) is 0 or 1, i.e. the mean is a proportion."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    return arr.size > 0 and bool(np.all((arr == 0) | (arr == 1)))
 
-    One value gives a zero-width interval; no values give NaNs.
+
+def wilson_ci(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval ``(low, high)`` of a proportion: ``successes`` out of ``n``.
+
+    Unlike the normal or t interval around ``successes / n`` it never leaves
+    [0, 1] and does not shrink to a point when every trial succeeds (or fails).
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    z = _normal_quantile(0.5 + confidence / 2)
+    p = successes / n
+    scale = 1 + z * z / n
+    center = (p + z * z / (2 * n)) / scale
+    half = z / scale * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    # at p = 0 (p = 1) the lower (upper) bound is exactly 0 (1); rounding would miss it
+    low = 0.0 if successes == 0 else center - half
+    high = 1.0 if successes == n else center + half
+    return low, high
+
+
+def mean_ci(values: Any, confidence: float = 0.95) -> tuple[float, float, float]:
+    """``(mean, ci_low, ci_high)`` of ``values`` (NaNs ignored).
+
+    Values that are all 0 or 1 get the Wilson score interval of the
+    proportion (:func:`wilson_ci`); others the Student t interval, where one
+    value gives a zero-width interval. No values give NaNs.
     """
     arr = np.asarray(values, dtype=float)
     arr = arr[~np.isnan(arr)]
@@ -91,6 +121,9 @@ def mean_ci(values: Any, confidence: float = 0.95) -> tuple[float, float, float]
     if n == 0:
         return math.nan, math.nan, math.nan
     mean = float(arr.mean())
+    if is_binary(arr):
+        low, high = wilson_ci(int(arr.sum()), n, confidence)
+        return mean, low, high
     if n == 1:
         return mean, mean, mean
     sem = float(arr.std(ddof=1)) / math.sqrt(n)
