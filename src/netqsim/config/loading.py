@@ -381,6 +381,15 @@ def parse_yaml(
     return doc
 
 
+def read_text_file(path: str | PathLike[str]) -> str:
+    """The text of a config file; ``OSError`` if unreadable, :class:`ConfigError` if not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problem = Problem((), (), f"not UTF-8 text (byte {exc.start}: {exc.reason})")
+        raise ConfigError([problem], file=str(path)) from None
+
+
 def read_yaml_file(
     path: str | PathLike[str],
     *,
@@ -392,13 +401,8 @@ def read_yaml_file(
 
     A file that is not UTF-8 text raises :class:`ConfigError`.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problem = Problem((), (), f"not UTF-8 text (byte {exc.start}: {exc.reason})")
-        raise ConfigError([problem], file=str(path)) from None
-    return parse_yaml(text, file=str(path), known_keys=known_keys, max_nodes=max_nodes,
-                      max_depth=max_depth)
+    return parse_yaml(read_text_file(path), file=str(path), known_keys=known_keys,
+                      max_nodes=max_nodes, max_depth=max_depth)
 
 
 def dump_yaml(data: Any) -> str:

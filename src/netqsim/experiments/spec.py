@@ -29,7 +29,7 @@ import numpy as np
 
 from netqsim.config import ConfigError, StackNetworkConfig
 from netqsim.config.base import Problem, Problems
-from netqsim.config.loading import YamlDocument, parse_yaml
+from netqsim.config.loading import YamlDocument, parse_yaml, read_text_file
 
 from . import generators as gen
 from . import spec_checks as checks
@@ -286,11 +286,12 @@ def load_sweep(path: str | PathLike[str]) -> SweepSpec:
     """Read and validate the sweep file at ``path`` (:class:`SweepError` lists every problem)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise SweepError([Problem((), (), f"cannot read file ({reason})")],
+        text = read_text_file(path)
+    except OSError as exc:
+        raise SweepError([Problem((), (), f"cannot read file ({exc.strerror or exc})")],
                          file=str(path)) from None
+    except ConfigError as exc:
+        raise SweepError(exc.details, file=str(path)) from None
     try:
         doc = parse_yaml(text, file=str(path), known_keys=SweepFile.model_fields)
     except ConfigError as exc:
