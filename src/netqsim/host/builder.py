@@ -17,14 +17,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from netqasm.lang.encoding import REG_INDEX_BITS, RegisterName
+from netqasm.lang.ir import BranchLabel, ICmd
+from netqasm.lang.operand import Register
 from netqasm.qlink_compat import EPRRole, EPRType
 from netqasm.sdk.builder import Builder
 from netqasm.sdk.futures import RegFuture
+from netqasm.sdk.memmgr import MemoryManager
 from netqasm.sdk.qubit import FutureQubit
+from netqasm.typedefs import T_Cmd
 
 
 class CorrectingBuilder(Builder):
     """A Builder whose receive-side Bell corrections target the received qubit."""
+
+    # The SDK re-adds every pending command one by one each time an if-context
+    # or loop closes (the receiver's corrections close many), asking the line
+    # tracker for a line each time; with line tracking off that only appends.
+    def subrt_add_pending_commands(self, commands: list[T_Cmd]) -> None:
+        if self._track_lines:
+            super().subrt_add_pending_commands(commands)
+            return
+        for command in commands:
+            if type(command) is not ICmd and not isinstance(command, (ICmd, BranchLabel)):
+                raise AssertionError(f"not a pending command: {command!r}")
+        self._pending_commands.extend(commands)
+
+    def subrt_add_pending_command(self, command: T_Cmd) -> None:
+        if self._track_lines:
+            super().subrt_add_pending_command(command)
+            return
+        if type(command) is not ICmd and not isinstance(command, (ICmd, BranchLabel)):
+            raise AssertionError(f"not a pending command: {command!r}")
+        self._pending_commands.append(command)
 
     def _single_comm_qubit(self) -> bool:
         return self._hardware_config.comm_qubit_count == 1  # type: ignore[union-attr]
@@ -102,3 +127,29 @@ class CorrectingBuilder(Builder):
         self._mem_mgr.remove_active_register(loop_register)
         self._mem_mgr.remove_active_register(qubit_reg)
         self._mem_mgr.remove_active_register(bell_state_reg)
+
+
+_M_REGISTERS = tuple(Register(RegisterName.M, i) for i in range(16))
+_R_REGISTERS = tuple(Register(RegisterName.R, i) for i in range(2**REG_INDEX_BITS))
+
+
+class LeanMemoryManager(MemoryManager):
+    """netqasm's MemoryManager with its per-flush bookkeeping done without re-parsing.
+
+    The SDK's manager parses ``"R0"``, ``"R1"``, ... to find a free register and
+    builds 16 ``M`` registers at every reset; registers are frozen values, so
+    prebuilt ones are equal in every respect. Same choices, same order.
+    """
+
+    def reset_used_meas_registers(self) -> None:
+        self._used_meas_registers = dict.fromkeys(_M_REGISTERS, False)
+
+    def get_inactive_register(self, activate: bool = False) -> Register:
+        active = self._active_registers
+        for register in _R_REGISTERS:
+            if register not in active:
+                if activate:
+                    active.add(register)
+                return register
+        raise RuntimeError("could not find an available loop register")
+
