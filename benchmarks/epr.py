@@ -120,10 +120,11 @@ class OneQubit(Program):
 
 
 class SdkCorrectingBuilder(CorrectingBuilder):
-    """CorrectingBuilder with the SDK's own pending-command bookkeeping, as before."""
+    """CorrectingBuilder building with the SDK alone (no memo, SDK bookkeeping), as before."""
 
     subrt_add_pending_commands = Builder.subrt_add_pending_commands
     subrt_add_pending_command = Builder.subrt_add_pending_command
+    _build_cmds_epr_keep_corrections = CorrectingBuilder._build_corrections_with_sdk
 
 
 class SdkPathConnection(HostConnection):

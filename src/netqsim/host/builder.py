@@ -15,6 +15,7 @@ its correction, so the program would use a qubit that has not arrived yet.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from netqasm.lang.encoding import REG_INDEX_BITS, RegisterName
@@ -26,6 +27,8 @@ from netqasm.sdk.futures import RegFuture
 from netqasm.sdk.memmgr import MemoryManager
 from netqasm.sdk.qubit import FutureQubit
 from netqasm.typedefs import T_Cmd
+
+from netqsim.host.correction_memo import corrections
 
 
 class CorrectingBuilder(Builder):
@@ -78,6 +81,41 @@ class CorrectingBuilder(Builder):
         )
 
     def _build_cmds_epr_keep_corrections(
+        self, qubit_ids_array: Any, ent_results_array: Any, params: Any
+    ) -> None:
+        # The SDK's construction is costly and its result a function of these
+        # inputs (and of the builder's registers and labels): recorded once.
+        inputs = self._correction_inputs(qubit_ids_array, ent_results_array, params)
+        if inputs is None:
+            self._build_corrections_with_sdk(qubit_ids_array, ent_results_array, params)
+            return
+        corrections.run(
+            self, inputs,
+            lambda: self._build_corrections_with_sdk(qubit_ids_array, ent_results_array, params),
+        )
+
+    def _correction_inputs(
+        self, qubit_ids_array: Any, ent_results_array: Any, params: Any
+    ) -> tuple[Any, ...] | None:
+        """What the correction commands depend on besides registers and labels, or None."""
+        values = (
+            qubit_ids_array._address, qubit_ids_array._length,
+            ent_results_array._address, ent_results_array._length, params.number,
+        )
+        if any(type(v) is not int for v in values) or not (
+            qubit_ids_array._connection is self._connection
+            and ent_results_array._connection is self._connection
+            and type(params.expect_phi_plus) is bool
+            and type(params.expect_psi_plus) is bool
+            and isinstance(params.axes_local, Enum)
+        ):
+            return None
+        return (
+            self._single_comm_qubit(), *values,
+            params.expect_phi_plus, params.expect_psi_plus, params.axes_local,
+        )
+
+    def _build_corrections_with_sdk(
         self, qubit_ids_array: Any, ent_results_array: Any, params: Any
     ) -> None:
         if self._single_comm_qubit():
