@@ -51,7 +51,7 @@ class _Recording:
     __slots__ = ("active_after", "commands", "context_ids", "labels")
 
     def __init__(
-        self, commands: list[Any], labels: tuple[str, ...], active_after: frozenset[Register],
+        self, commands: CommandTemplate, labels: tuple[str, ...], active_after: frozenset[Register],
         context_ids: int,
     ) -> None:
         self.commands = commands
@@ -60,52 +60,86 @@ class _Recording:
         self.context_ids = context_ids
 
 
-def _copy_operand(op: Any, memo: dict[int, Any]) -> Any:
-    kind = type(op)
-    if kind in _VALUES or (isinstance(op, IntEnum) and type(op._value_) is int):
-        return op
-    if kind in _MUTABLE:
-        found = memo.get(id(op))
-        if found is None:
-            found = object.__new__(kind)
-            for name, value in vars(op).items():
-                if type(value) not in _VALUES:
-                    raise _Unrecordable
-                object.__setattr__(found, name, value)
-            memo[id(op)] = found
-        return found
-    raise _Unrecordable
+_ICMD_FIELDS = frozenset({"instruction", "args", "operands", "lineno"})
 
 
-def copy_commands(commands: list[Any]) -> list[Any]:
-    """A copy of pending ``commands`` the assembler can rewrite without touching the original.
+class CommandTemplate:
+    """Pending commands kept as a recipe; :meth:`copy` makes a fresh list of them.
 
-    Objects that occur more than once (commands, array operands) occur as one
-    copy as many times. Raises ``_Unrecordable`` on anything it cannot copy
-    exactly.
+    Commands and array operands (which the assembler rewrites in place) are
+    made anew at each copy; registers, ints, labels, addresses and enum
+    operands are immutable values and shared. An object that occurs more than
+    once occurs as one new object as many times. Raises ``_Unrecordable`` on
+    anything it cannot copy exactly.
     """
-    memo: dict[int, Any] = {}
-    copied: list[Any] = []
-    for cmd in commands:
-        found = memo.get(id(cmd))
-        if found is None:
+
+    def __init__(self, commands: list[Any]) -> None:
+        firsts: dict[int, int] = {}
+        arrays: dict[int, int] = {}
+        self._arrays: list[tuple[type, dict[str, Any]]] = []
+        self._steps: list[Any] = []
+        for position, cmd in enumerate(commands):
+            first = firsts.setdefault(id(cmd), position)
+            if first != position:
+                self._steps.append(first)
+                continue
             kind = type(cmd)
-            if kind is ICmd:
-                found = object.__new__(ICmd)
-                found.instruction = cmd.instruction
-                found.args = list(cmd.args)
-                for arg in found.args:
-                    if type(arg) is not int:
-                        raise _Unrecordable
-                found.operands = [_copy_operand(op, memo) for op in cmd.operands]
-                found.lineno = cmd.lineno
-            elif kind is BranchLabel and type(cmd.name) is str:
-                found = BranchLabel(cmd.name, cmd.lineno)
-            else:
+            if kind is BranchLabel and type(cmd.name) is str and vars(cmd).keys() == {
+                "name", "lineno"
+            }:
+                self._steps.append((BranchLabel, cmd.name, cmd.lineno))
+                continue
+            if kind is not ICmd or vars(cmd).keys() != _ICMD_FIELDS:
                 raise _Unrecordable
-            memo[id(cmd)] = found
-        copied.append(found)
-    return copied
+            args = tuple(cmd.args)
+            if any(type(arg) is not int for arg in args):
+                raise _Unrecordable
+            operands: list[Any] = []
+            renewed: list[tuple[int, int]] = []
+            for index, op in enumerate(cmd.operands):
+                op_kind = type(op)
+                if op_kind in _MUTABLE:
+                    ordinal = arrays.get(id(op))
+                    if ordinal is None:
+                        fields = dict(vars(op))
+                        if any(type(v) not in _VALUES for v in fields.values()):
+                            raise _Unrecordable
+                        ordinal = arrays[id(op)] = len(self._arrays)
+                        self._arrays.append((op_kind, fields))
+                    renewed.append((index, ordinal))
+                    operands.append(None)
+                elif op_kind in _VALUES or (isinstance(op, IntEnum) and type(op._value_) is int):
+                    operands.append(op)
+                else:
+                    raise _Unrecordable
+            self._steps.append(
+                (ICmd, cmd.instruction, args, tuple(operands), tuple(renewed), cmd.lineno)
+            )
+
+    def copy(self) -> list[Any]:
+        """The commands, made anew."""
+        arrays = []
+        for kind, fields in self._arrays:
+            array = object.__new__(kind)
+            array.__dict__.update(fields)
+            arrays.append(array)
+        made: list[Any] = []
+        for step in self._steps:
+            if type(step) is int:
+                made.append(made[step])
+            elif step[0] is ICmd:
+                _, instruction, args, operands, renewed, lineno = step
+                cmd = object.__new__(ICmd)
+                ops = list(operands)
+                for index, ordinal in renewed:
+                    ops[index] = arrays[ordinal]
+                cmd.__dict__.update(
+                    instruction=instruction, args=list(args), operands=ops, lineno=lineno
+                )
+                made.append(cmd)
+            else:
+                made.append(BranchLabel(step[1], step[2]))
+        return made
 
 
 def _snapshot(builder: Any) -> dict[str, Any]:
@@ -165,7 +199,7 @@ class CorrectionMemo:
         found = self._entries.get(key)
         if found is not None:
             self.hits += 1
-            builder._pending_commands.extend(copy_commands(found.commands))
+            builder._pending_commands.extend(found.commands.copy())
             labels.update(found.labels)
             active.clear()
             active.update(found.active_after)
@@ -210,7 +244,7 @@ class CorrectionMemo:
         ):
             return None
         try:
-            commands = copy_commands(appended)
+            commands = CommandTemplate(appended)
         except _Unrecordable:
             return None
         return _Recording(
