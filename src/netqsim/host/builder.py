@@ -167,7 +167,8 @@ class CorrectingBuilder(Builder):
         self._mem_mgr.remove_active_register(bell_state_reg)
 
 
-_M_REGISTERS = tuple(Register(RegisterName.M, i) for i in range(16))
+#: All measurement registers unused; copying a dict reuses its keys' hashes.
+_M_UNUSED = dict.fromkeys((Register(RegisterName.M, i) for i in range(16)), False)
 _R_REGISTERS = tuple(Register(RegisterName.R, i) for i in range(2**REG_INDEX_BITS))
 
 
@@ -180,7 +181,7 @@ class LeanMemoryManager(MemoryManager):
     """
 
     def reset_used_meas_registers(self) -> None:
-        self._used_meas_registers = dict.fromkeys(_M_REGISTERS, False)
+        self._used_meas_registers = _M_UNUSED.copy()
 
     def get_inactive_register(self, activate: bool = False) -> Register:
         active = self._active_registers
