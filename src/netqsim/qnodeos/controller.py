@@ -46,7 +46,7 @@ from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
-from netqsim.qnodeos.wire import message_app_id
+from netqsim.qnodeos.wire import encode_return_message, message_app_id
 
 Gen = Generator[Any, Any, Any]
 
@@ -126,7 +126,7 @@ class NodeController(QNodeController):
         # never interleave on the channel.
         send = self._outbox.send
         for message in returns:
-            send(bytes(message))
+            send(encode_return_message(message))
         send(bytes(MsgDoneMessage(msg_id=msg_id)))
 
     def _fail(self, msg_id: int, error: InstructionError) -> None:
