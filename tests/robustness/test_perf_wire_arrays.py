@@ -1,19 +1,24 @@
 """Returned arrays are encoded to netqasm's exact bytes, and every return type decodes as before."""
 
 import os
+import struct
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from netqasm.backend.messages import (
+    MESSAGE_TYPE,
+    MESSAGE_TYPE_BYTES,
     ErrorCode,
     ErrorMessage,
     MsgDoneMessage,
     ReturnArrayMessage,
+    ReturnArrayMessageHeader,
+    ReturnMessageType,
     ReturnRegMessage,
     deserialize_return_msg,
 )
-from netqasm.lang.encoding import RegisterName
+from netqasm.lang.encoding import OptionalInt, RegisterName
 from netqasm.lang.operand import Register
 
 from netqsim.qnodeos.wire import (
@@ -36,6 +41,32 @@ def test_a_returned_array_encodes_to_netqasms_bytes(address, values):
     assert raw == bytes(msg)
     decoded = decode_return_message(raw)
     assert (decoded.address, decoded.values) == (address, values)
+
+
+def ctypes_decode(raw: bytes) -> tuple[int, list]:
+    """The array decoding netqsim used before (netqasm's ctypes structures)."""
+    body = raw[MESSAGE_TYPE_BYTES:]
+    header = ReturnArrayMessageHeader.from_buffer_copy(body)
+    entries = (OptionalInt * header.length).from_buffer_copy(
+        body[ReturnArrayMessageHeader.len():]
+    )
+    return header.address.address, [None if e.type == 0 else e.value for e in entries]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    address=st.integers(INT32_MIN, INT32_MAX),
+    entries=st.lists(st.tuples(st.integers(0, 255), st.binary(min_size=3, max_size=3),
+                               st.integers(INT32_MIN, INT32_MAX)), max_size=20),
+    trailing=st.binary(max_size=9),
+)
+def test_any_array_bytes_decode_as_the_ctypes_decoder_did(address, entries, trailing):
+    raw = bytes(MESSAGE_TYPE(ReturnMessageType.RET_ARR.value)) + struct.pack(
+        "=ii", address, len(entries)
+    ) + b"".join(struct.pack("=B", f) + pad + struct.pack("=i", v) for f, pad, v in entries)
+    raw += trailing  # the old decoder ignored bytes after the last entry
+    decoded = decode_return_message(raw)
+    assert (decoded.address, decoded.values) == ctypes_decode(raw)
 
 
 def test_entries_netqasm_must_encode_itself_take_its_path():

@@ -9,6 +9,7 @@ method; an unfinished EPR result array would then look finished.
 
 from __future__ import annotations
 
+import ctypes
 import struct
 from typing import Any
 
@@ -45,6 +46,14 @@ def decode_return_message(raw: bytes) -> Any:
     kind = return_message_type(raw)
     if kind is not ReturnMessageType.RET_ARR:
         return RETURN_MESSAGE_CLASSES[kind].deserialize_from(raw)  # type: ignore[attr-defined]
+    if _FAST_ARRAYS and len(raw) >= _ARRAY_START:
+        address, length = _ARRAY_HEADER.unpack_from(raw, MESSAGE_TYPE_BYTES)
+        if length >= 0 and len(raw) == _ARRAY_START + _ENTRY.size * length:
+            return ReturnArrayMessage(
+                address=address,
+                values=[None if flag == 0 else value
+                        for flag, value in _ENTRY.iter_unpack(raw[_ARRAY_START:])],
+            )
     body = raw[MESSAGE_TYPE_BYTES:]
     header = ReturnArrayMessageHeader.from_buffer_copy(body)
     entries = (OptionalInt * header.length).from_buffer_copy(
@@ -56,6 +65,8 @@ def decode_return_message(raw: bytes) -> Any:
 
 _ARRAY_TYPE = bytes(MESSAGE_TYPE(ReturnMessageType.RET_ARR.value))
 _ARRAY_HEADER = struct.Struct("=ii")  # address, length (netqasm's header: two int32)
+_ARRAY_START = MESSAGE_TYPE_BYTES + _ARRAY_HEADER.size
+_ENTRY = struct.Struct("=B3xi")  # netqasm's OptionalInt: type (0: undefined), padding, value
 
 
 def _array_bytes(msg: ReturnArrayMessage) -> bytes | None:
@@ -77,7 +88,7 @@ def _array_bytes(msg: ReturnArrayMessage) -> bytes | None:
             return None
     if not INT32_MIN <= msg.address <= INT32_MAX:
         return None
-    entries = struct.pack("=" + "B3xi" * len(values), *flat)
+    entries = struct.pack("=" + _ENTRY.format[1:] * len(values), *flat)
     return _ARRAY_TYPE + _ARRAY_HEADER.pack(msg.address, len(values)) + entries
 
 
@@ -91,7 +102,7 @@ def encode_return_message(msg: Any) -> bytes:
 
 
 #: The struct layout above is netqasm's on this platform (checked once).
-_FAST_ARRAYS = all(
+_FAST_ARRAYS = _ENTRY.size == ctypes.sizeof(OptionalInt) and all(
     _array_bytes(m) == bytes(m)
     for m in (ReturnArrayMessage(3, [None, 5, -2, INT32_MAX]), ReturnArrayMessage(0, []))
 )
