@@ -124,21 +124,26 @@ class CommandTemplate:
             array.__dict__.update(fields)
             arrays.append(array)
         made: list[Any] = []
+        append = made.append
+        new = object.__new__
         for step in self._steps:
             if type(step) is int:
-                made.append(made[step])
+                append(made[step])
             elif step[0] is ICmd:
                 _, instruction, args, operands, renewed, lineno = step
-                cmd = object.__new__(ICmd)
+                cmd = new(ICmd)
                 ops = list(operands)
                 for index, ordinal in renewed:
                     ops[index] = arrays[ordinal]
-                cmd.__dict__.update(
-                    instruction=instruction, args=list(args), operands=ops, lineno=lineno
-                )
-                made.append(cmd)
+                cmd.__dict__ = {
+                    "instruction": instruction, "args": list(args), "operands": ops,
+                    "lineno": lineno,
+                }
+                append(cmd)
             else:
-                made.append(BranchLabel(step[1], step[2]))
+                label = new(BranchLabel)
+                label.__dict__ = {"name": step[1], "lineno": step[2]}
+                append(label)
         return made
 
 
