@@ -22,7 +22,6 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from netqasm.backend.messages import MESSAGE_TYPE, MESSAGE_TYPE_BYTES, MessageType
@@ -53,13 +52,8 @@ class CompiledSubroutine:
 
     def message(self, app_id: int) -> bytes:
         """The ``SubroutineMessage`` bytes of this subroutine for application ``app_id``."""
-        return _header(self.netqasm_version, app_id) + self.body
-
-
-@lru_cache(maxsize=1024)
-def _header(netqasm_version: tuple[int, int], app_id: int) -> bytes:
-    """Message type and metadata header of a subroutine (a function of its arguments)."""
-    return _TYPE_BYTE + bytes(Metadata(netqasm_version=netqasm_version, app_id=app_id))
+        header = Metadata(netqasm_version=self.netqasm_version, app_id=app_id)
+        return _TYPE_BYTE + bytes(header) + self.body
 
 
 def compile_message(builder: Builder, proto: ProtoSubroutine, app_id: int) -> tuple[bytes, int]:
