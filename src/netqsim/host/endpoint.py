@@ -13,7 +13,8 @@ from netqasm.backend.messages import (
     ReturnRegMessage,
 )
 from netqasm.lang.operand import Register
-from netqasm.sdk.shared_memory import SharedMemory
+from netqasm.runtime.settings import get_is_using_hardware
+from netqasm.sdk.shared_memory import Arrays, SharedMemory
 
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
@@ -107,5 +108,24 @@ class HostEndpoint:
                 if isinstance(ret, ReturnRegMessage):
                     memory.set_register(Register.from_raw(ret.register), ret.value)
                 elif isinstance(ret, ReturnArrayMessage):
-                    memory.init_new_array(ret.address, new_array=ret.values)
+                    store_returned_array(memory, ret.address, ret.values)
         done.succeed()
+
+
+def store_returned_array(memory: Any, address: int, values: list[int | None]) -> None:
+    """``memory.init_new_array(address, new_array=values)``: a returned array replaces any old one.
+
+    netqasm checks every value's width first, but only on hardware (in a
+    simulation its check returns at once, and values off the wire are int32
+    anyway); for its own shared memory, outside hardware mode, the list is
+    stored as netqasm would store it, without a call per value.
+    """
+    if (
+        type(memory) is SharedMemory
+        and type(memory._arrays) is Arrays
+        and type(values) is list
+        and not get_is_using_hardware()
+    ):
+        memory._arrays._arrays[address] = values
+        return
+    memory.init_new_array(address, new_array=values)
