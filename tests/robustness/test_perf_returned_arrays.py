@@ -1,4 +1,4 @@
-"""A returned array lands in the program's shared memory exactly as netqasm's init_new_array puts it."""
+"""A returned array lands in shared memory exactly as netqasm's init_new_array puts it."""
 
 import pytest
 from netqasm.sdk.shared_memory import SharedMemory
