@@ -25,6 +25,8 @@ from netqsim.qnodeos.wire import (
     INT32_MAX,
     INT32_MIN,
     decode_return_message,
+    done_message,
+    done_message_id,
     encode_return_message,
     return_message_type,
 )
@@ -94,3 +96,18 @@ def test_unknown_and_short_type_fields_are_refused_as_before():
         return_message_type(b"")
     with pytest.raises(ValueError, match="255 is not a valid ReturnMessageType"):
         return_message_type(b"\xff\x00\x00\x00")
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(msg_id=st.integers(0, 2**32 - 1))
+def test_done_messages_are_netqasms_bytes_and_read_back(msg_id):
+    raw = done_message(msg_id)
+    assert raw == bytes(MsgDoneMessage(msg_id=msg_id))
+    assert done_message_id(raw) == msg_id == decode_return_message(raw).msg_id
+
+
+def test_only_a_done_message_of_the_usual_size_has_a_done_id():
+    assert done_message_id(bytes(ErrorMessage(err_code=ErrorCode.GENERAL))) is None
+    assert done_message_id(bytes(ReturnArrayMessage(1, [2]))) is None
+    assert done_message_id(done_message(3) + b"\x00") is None  # decoded the general way
+    assert done_message_id(b"") is None

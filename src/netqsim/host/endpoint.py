@@ -18,7 +18,7 @@ from netqasm.sdk.shared_memory import Arrays, SharedMemory
 
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
-from netqsim.qnodeos.wire import decode_return_message
+from netqsim.qnodeos.wire import decode_return_message, done_message_id
 
 
 class HostEndpoint:
@@ -83,6 +83,11 @@ class HostEndpoint:
         error: ErrorCode | None = None
         while True:
             raw = yield self._from_controller.recv()
+            done = done_message_id(raw)  # most replies: skip building a message object
+            if done is not None:
+                self._complete(done, returns, error)
+                returns, error = [], None
+                continue
             msg = decode_return_message(raw)
             if isinstance(msg, MsgDoneMessage):
                 self._complete(msg.msg_id, returns, error)

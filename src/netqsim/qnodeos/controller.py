@@ -29,7 +29,6 @@ from netqasm.backend.messages import (
     ErrorMessage,
     InitNewAppMessage,
     Message,
-    MsgDoneMessage,
     OpenEPRSocketMessage,
     Signal,
     SignalMessage,
@@ -46,7 +45,7 @@ from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
-from netqsim.qnodeos.wire import encode_return_message, message_app_id
+from netqsim.qnodeos.wire import done_message, encode_return_message, message_app_id
 
 Gen = Generator[Any, Any, Any]
 
@@ -127,12 +126,12 @@ class NodeController(QNodeController):
         send = self._outbox.send
         for message in returns:
             send(encode_return_message(message))
-        send(bytes(MsgDoneMessage(msg_id=msg_id)))
+        send(done_message(msg_id))
 
     def _fail(self, msg_id: int, error: InstructionError) -> None:
         self.errors[msg_id] = error
         self._outbox.send(bytes(ErrorMessage(err_code=error.code)))
-        self._outbox.send(bytes(MsgDoneMessage(msg_id=msg_id)))
+        self._outbox.send(done_message(msg_id))
 
     def _error(
         self, msg_id: int, app_id: int | None, what: str, cause: BaseException,

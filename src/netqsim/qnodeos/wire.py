@@ -17,6 +17,7 @@ from netqasm.backend.messages import (
     MESSAGE_TYPE,
     MESSAGE_TYPE_BYTES,
     RETURN_MESSAGE_CLASSES,
+    MsgDoneMessage,
     ReturnArrayMessage,
     ReturnArrayMessageHeader,
     ReturnMessageType,
@@ -108,6 +109,32 @@ _FAST_ARRAYS = _ENTRY.size == ctypes.sizeof(OptionalInt) and all(
 )
 
 
+_DONE = struct.Struct("=B3xI")  # netqasm's MsgDoneMessage: type, padding, uint32 message id
+_DONE_TYPE = ReturnMessageType.DONE.value
+
+
+def done_message(msg_id: int) -> bytes:
+    """``bytes(MsgDoneMessage(msg_id=msg_id))``."""
+    if _FAST_DONE and type(msg_id) is int and 0 <= msg_id <= 0xFFFFFFFF:
+        return _DONE.pack(_DONE_TYPE, msg_id)
+    return bytes(MsgDoneMessage(msg_id=msg_id))
+
+
+def done_message_id(raw: bytes) -> int | None:
+    """The message id of a serialized ``MsgDoneMessage`` of the usual size, else None."""
+    if _FAST_DONE and len(raw) == _DONE.size and raw[0] == _DONE_TYPE:
+        return int(_DONE.unpack(raw)[1])
+    return None
+
+
+#: The struct layout above is netqasm's on this platform (checked once).
+_FAST_DONE = MESSAGE_TYPE_BYTES == 1 and all(
+    _DONE.pack(_DONE_TYPE, i) == bytes(MsgDoneMessage(msg_id=i))
+    and MsgDoneMessage.deserialize_from(_DONE.pack(_DONE_TYPE, i)).msg_id == i
+    for i in (0, 1, 0x01020304, 0xFFFFFFFF)
+)
+
+
 def message_app_id(msg: Any) -> int | None:
     """The application a decoded host message is for (None: the controller itself).
 
@@ -132,6 +159,8 @@ def check_int32(value: int, what: str) -> int:
 __all__ = [
     "check_int32",
     "decode_return_message",
+    "done_message",
+    "done_message_id",
     "encode_return_message",
     "message_app_id",
     "return_message_type",
