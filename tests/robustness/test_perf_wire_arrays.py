@@ -1,6 +1,7 @@
 """Returned arrays are encoded to netqasm's exact bytes, and every return type decodes as before."""
 
 import os
+import re
 import struct
 
 import pytest
@@ -11,11 +12,17 @@ from netqasm.backend.messages import (
     MESSAGE_TYPE_BYTES,
     ErrorCode,
     ErrorMessage,
+    InitNewAppMessage,
     MsgDoneMessage,
     ReturnArrayMessage,
     ReturnArrayMessageHeader,
     ReturnMessageType,
     ReturnRegMessage,
+    Signal,
+    SignalMessage,
+    StopAppMessage,
+    SubroutineMessage,
+    deserialize_host_msg,
     deserialize_return_msg,
 )
 from netqasm.lang.encoding import OptionalInt, RegisterName
@@ -24,6 +31,7 @@ from netqasm.lang.operand import Register
 from netqsim.qnodeos.wire import (
     INT32_MAX,
     INT32_MIN,
+    decode_host_message,
     decode_return_message,
     done_message,
     done_message_id,
@@ -111,3 +119,23 @@ def test_only_a_done_message_of_the_usual_size_has_a_done_id():
     assert done_message_id(bytes(ReturnArrayMessage(1, [2]))) is None
     assert done_message_id(done_message(3) + b"\x00") is None  # decoded the general way
     assert done_message_id(b"") is None
+
+
+@pytest.mark.parametrize(
+    "msg",
+    [SubroutineMessage(b"\x00\x0a\x03\x00" + bytes(16)), InitNewAppMessage(app_id=2, max_qubits=3),
+     StopAppMessage(app_id=2), SignalMessage(signal=Signal.STOP)],
+    ids=["subroutine", "init", "stop app", "signal"],
+)
+def test_host_messages_decode_as_netqasm_decodes_them(msg):
+    raw = bytes(msg)
+    ours, theirs = decode_host_message(raw), deserialize_host_msg(raw)
+    assert type(ours) is type(theirs) and bytes(ours) == bytes(theirs) == raw
+
+
+@pytest.mark.parametrize("raw", [b"", b"\xee\x00\x00"], ids=["empty", "unknown type"])
+def test_undecodable_host_messages_fail_as_in_netqasm(raw):
+    with pytest.raises(Exception) as theirs:
+        deserialize_host_msg(raw)
+    with pytest.raises(type(theirs.value), match=re.escape(str(theirs.value))):
+        decode_host_message(raw)

@@ -34,7 +34,6 @@ from netqasm.backend.messages import (
     SignalMessage,
     StopAppMessage,
     SubroutineMessage,
-    deserialize_host_msg,
 )
 from netqasm.backend.qnodeos import QNodeController
 from netqasm.lang.encoding import METADATA_BYTES, Metadata
@@ -45,7 +44,12 @@ from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
-from netqsim.qnodeos.wire import done_message, encode_return_message, message_app_id
+from netqsim.qnodeos.wire import (
+    decode_host_message,
+    done_message,
+    encode_return_message,
+    message_app_id,
+)
 
 Gen = Generator[Any, Any, Any]
 
@@ -146,7 +150,7 @@ class NodeController(QNodeController):
             msg_id = self._received
             self._received += 1
             try:
-                msg = deserialize_host_msg(raw)
+                msg = decode_host_message(raw)
             except Exception as exc:
                 if self._stopped:
                     self._error(msg_id, None, "message after STOP", self._stopped_error())

@@ -14,6 +14,7 @@ import struct
 from typing import Any
 
 from netqasm.backend.messages import (
+    MESSAGE_CLASSES,
     MESSAGE_TYPE,
     MESSAGE_TYPE_BYTES,
     RETURN_MESSAGE_CLASSES,
@@ -22,6 +23,7 @@ from netqasm.backend.messages import (
     ReturnArrayMessageHeader,
     ReturnMessageType,
     SubroutineMessage,
+    deserialize_host_msg,
 )
 from netqasm.lang.encoding import METADATA_BYTES, Metadata, OptionalInt
 
@@ -135,6 +137,18 @@ _FAST_DONE = MESSAGE_TYPE_BYTES == 1 and all(
 )
 
 
+#: Serialized type field -> host message class (what netqasm's decoder looks up).
+_HOST_CLASSES = {bytes(MESSAGE_TYPE(t.value)): c for t, c in MESSAGE_CLASSES.items()}
+
+
+def decode_host_message(raw: bytes) -> Any:
+    """``deserialize_host_msg(raw)``, the message class found from the type bytes directly."""
+    found = _HOST_CLASSES.get(bytes(raw[:MESSAGE_TYPE_BYTES]))
+    if found is None:  # unknown or cut short: netqasm's decoder raises as it does
+        return deserialize_host_msg(raw)
+    return found.deserialize_from(raw)
+
+
 def message_app_id(msg: Any) -> int | None:
     """The application a decoded host message is for (None: the controller itself).
 
@@ -158,6 +172,7 @@ def check_int32(value: int, what: str) -> int:
 
 __all__ = [
     "check_int32",
+    "decode_host_message",
     "decode_return_message",
     "done_message",
     "done_message_id",
