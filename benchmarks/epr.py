@@ -55,6 +55,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from netqasm.sdk.builder import Builder
 from netqasm.sdk.qubit import Qubit
 from old_dispatch import old_dispatch
 
@@ -118,6 +119,14 @@ class OneQubit(Program):
         return {"m": int(m)}
 
 
+class SdkCorrectingBuilder(CorrectingBuilder):
+    """CorrectingBuilder building with the SDK alone (no memo, SDK bookkeeping), as before."""
+
+    subrt_add_pending_commands = Builder.subrt_add_pending_commands
+    subrt_add_pending_command = Builder.subrt_add_pending_command
+    _build_cmds_epr_keep_corrections = CorrectingBuilder._build_corrections_with_sdk
+
+
 class SdkPathConnection(HostConnection):
     """The host path before the compile cache: the SDK compiles every flush.
 
@@ -128,7 +137,7 @@ class SdkPathConnection(HostConnection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._builder = CorrectingBuilder(
+        self._builder = SdkCorrectingBuilder(
             connection=self,
             app_id=self.app_id,
             hardware_config=self._builder._hardware_config,

@@ -22,6 +22,7 @@ from netqasm.backend.executor import inc_program_counter
 from netqasm.backend.messages import ReturnArrayMessage, ReturnRegMessage
 from netqasm.lang import operand
 from netqasm.lang.operand import Address
+from netqasm.lang.subroutine import Subroutine
 
 from netqsim.qnodeos.controller import NodeController
 from netqsim.qnodeos.errors import InstructionError
@@ -34,6 +35,11 @@ Gen = Generator[Any, Any, Any]
 
 class NetqasmDispatchExecutor(NodeExecutor):
     """``NodeExecutor`` running instructions through netqasm's handlers (the old path)."""
+
+    def execute(self, app_id: int, instructions: list[Any]) -> Gen:
+        # As before: the controller wrapped every body in a netqasm Subroutine.
+        yield from self.execute_subroutine(Subroutine(instructions=list(instructions),
+                                                      app_id=app_id))
 
     def _execute_commands(self, subroutine_id: int, commands: list[Any]) -> Gen:
         counters = self._program_counters

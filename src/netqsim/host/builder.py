@@ -15,16 +15,44 @@ its correction, so the program would use a qubit that has not arrived yet.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
+from netqasm.lang.encoding import REG_INDEX_BITS, RegisterName
+from netqasm.lang.ir import BranchLabel, ICmd
+from netqasm.lang.operand import Register
 from netqasm.qlink_compat import EPRRole, EPRType
 from netqasm.sdk.builder import Builder
 from netqasm.sdk.futures import RegFuture
+from netqasm.sdk.memmgr import MemoryManager
 from netqasm.sdk.qubit import FutureQubit
+from netqasm.typedefs import T_Cmd
+
+from netqsim.host.correction_memo import corrections
 
 
 class CorrectingBuilder(Builder):
     """A Builder whose receive-side Bell corrections target the received qubit."""
+
+    # The SDK re-adds every pending command one by one each time an if-context
+    # or loop closes (the receiver's corrections close many), asking the line
+    # tracker for a line each time; with line tracking off that only appends.
+    def subrt_add_pending_commands(self, commands: list[T_Cmd]) -> None:
+        if self._track_lines:
+            super().subrt_add_pending_commands(commands)
+            return
+        for command in commands:
+            if type(command) is not ICmd and not isinstance(command, (ICmd, BranchLabel)):
+                raise AssertionError(f"not a pending command: {command!r}")
+        self._pending_commands.extend(commands)
+
+    def subrt_add_pending_command(self, command: T_Cmd) -> None:
+        if self._track_lines:
+            super().subrt_add_pending_command(command)
+            return
+        if type(command) is not ICmd and not isinstance(command, (ICmd, BranchLabel)):
+            raise AssertionError(f"not a pending command: {command!r}")
+        self._pending_commands.append(command)
 
     def _single_comm_qubit(self) -> bool:
         return self._hardware_config.comm_qubit_count == 1  # type: ignore[union-attr]
@@ -53,6 +81,41 @@ class CorrectingBuilder(Builder):
         )
 
     def _build_cmds_epr_keep_corrections(
+        self, qubit_ids_array: Any, ent_results_array: Any, params: Any
+    ) -> None:
+        # The SDK's construction is costly and its result a function of these
+        # inputs (and of the builder's registers and labels): recorded once.
+        inputs = self._correction_inputs(qubit_ids_array, ent_results_array, params)
+        if inputs is None:
+            self._build_corrections_with_sdk(qubit_ids_array, ent_results_array, params)
+            return
+        corrections.run(
+            self, inputs,
+            lambda: self._build_corrections_with_sdk(qubit_ids_array, ent_results_array, params),
+        )
+
+    def _correction_inputs(
+        self, qubit_ids_array: Any, ent_results_array: Any, params: Any
+    ) -> tuple[Any, ...] | None:
+        """What the correction commands depend on besides registers and labels, or None."""
+        values = (
+            qubit_ids_array._address, qubit_ids_array._length,
+            ent_results_array._address, ent_results_array._length, params.number,
+        )
+        if any(type(v) is not int for v in values) or not (
+            qubit_ids_array._connection is self._connection
+            and ent_results_array._connection is self._connection
+            and type(params.expect_phi_plus) is bool
+            and type(params.expect_psi_plus) is bool
+            and isinstance(params.axes_local, Enum)
+        ):
+            return None
+        return (
+            self._single_comm_qubit(), *values,
+            params.expect_phi_plus, params.expect_psi_plus, params.axes_local,
+        )
+
+    def _build_corrections_with_sdk(
         self, qubit_ids_array: Any, ent_results_array: Any, params: Any
     ) -> None:
         if self._single_comm_qubit():
@@ -102,3 +165,30 @@ class CorrectingBuilder(Builder):
         self._mem_mgr.remove_active_register(loop_register)
         self._mem_mgr.remove_active_register(qubit_reg)
         self._mem_mgr.remove_active_register(bell_state_reg)
+
+
+#: All measurement registers unused; copying a dict reuses its keys' hashes.
+_M_UNUSED = dict.fromkeys((Register(RegisterName.M, i) for i in range(16)), False)
+_R_REGISTERS = tuple(Register(RegisterName.R, i) for i in range(2**REG_INDEX_BITS))
+
+
+class LeanMemoryManager(MemoryManager):
+    """netqasm's MemoryManager with its per-flush bookkeeping done without re-parsing.
+
+    The SDK's manager parses ``"R0"``, ``"R1"``, ... to find a free register and
+    builds 16 ``M`` registers at every reset; registers are frozen values, so
+    prebuilt ones are equal in every respect. Same choices, same order.
+    """
+
+    def reset_used_meas_registers(self) -> None:
+        self._used_meas_registers = _M_UNUSED.copy()
+
+    def get_inactive_register(self, activate: bool = False) -> Register:
+        active = self._active_registers
+        for register in _R_REGISTERS:
+            if register not in active:
+                if activate:
+                    active.add(register)
+                return register
+        raise RuntimeError("could not find an available loop register")
+

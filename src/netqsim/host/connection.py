@@ -11,7 +11,7 @@ from netqasm.sdk.connection import BaseNetQASMConnection
 from netqasm.sdk.network import NetworkInfo
 from netqasm.sdk.shared_memory import SharedMemory
 
-from netqsim.host.builder import CorrectingBuilder
+from netqsim.host.builder import CorrectingBuilder, LeanMemoryManager
 from netqsim.host.compiled import CompiledSubroutines, compiled_subroutines_for
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.nv_compiler import NVCompiler
@@ -69,10 +69,11 @@ class HostConnection(BaseNetQASMConnection):
             _init_app=False,
             _setup_epr_sockets=False,
         )
-        # netqasm's constructor builds a plain Builder; CorrectingBuilder only
-        # overrides methods, so retyping that one gives the builder this
+        # netqasm's constructor builds a plain Builder and MemoryManager; ours
+        # only override methods, so retyping those gives the builder this
         # connection needs without building (and discarding) a second.
         self._builder.__class__ = CorrectingBuilder
+        self._builder._mem_mgr.__class__ = LeanMemoryManager
 
     def _get_network_info(self) -> type[NetworkInfo]:
         return self._network_info

@@ -13,11 +13,12 @@ from netqasm.backend.messages import (
     ReturnRegMessage,
 )
 from netqasm.lang.operand import Register
-from netqasm.sdk.shared_memory import SharedMemory
+from netqasm.runtime.settings import get_is_using_hardware
+from netqasm.sdk.shared_memory import Arrays, SharedMemory
 
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
-from netqsim.qnodeos.wire import decode_return_message
+from netqsim.qnodeos.wire import decode_return_message, done_message_id
 
 
 class HostEndpoint:
@@ -82,6 +83,11 @@ class HostEndpoint:
         error: ErrorCode | None = None
         while True:
             raw = yield self._from_controller.recv()
+            done = done_message_id(raw)  # most replies: skip building a message object
+            if done is not None:
+                self._complete(done, returns, error)
+                returns, error = [], None
+                continue
             msg = decode_return_message(raw)
             if isinstance(msg, MsgDoneMessage):
                 self._complete(msg.msg_id, returns, error)
@@ -107,5 +113,24 @@ class HostEndpoint:
                 if isinstance(ret, ReturnRegMessage):
                     memory.set_register(Register.from_raw(ret.register), ret.value)
                 elif isinstance(ret, ReturnArrayMessage):
-                    memory.init_new_array(ret.address, new_array=ret.values)
+                    store_returned_array(memory, ret.address, ret.values)
         done.succeed()
+
+
+def store_returned_array(memory: Any, address: int, values: list[int | None]) -> None:
+    """``memory.init_new_array(address, new_array=values)``: a returned array replaces any old one.
+
+    netqasm checks every value's width first, but only on hardware (in a
+    simulation its check returns at once, and values off the wire are int32
+    anyway); for its own shared memory, outside hardware mode, the list is
+    stored as netqasm would store it, without a call per value.
+    """
+    if (
+        type(memory) is SharedMemory
+        and type(memory._arrays) is Arrays
+        and type(values) is list
+        and not get_is_using_hardware()
+    ):
+        memory._arrays._arrays[address] = values
+        return
+    memory.init_new_array(address, new_array=values)

@@ -29,25 +29,27 @@ from netqasm.backend.messages import (
     ErrorMessage,
     InitNewAppMessage,
     Message,
-    MsgDoneMessage,
     OpenEPRSocketMessage,
     Signal,
     SignalMessage,
     StopAppMessage,
     SubroutineMessage,
-    deserialize_host_msg,
 )
 from netqasm.backend.qnodeos import QNodeController
 from netqasm.lang.encoding import METADATA_BYTES, Metadata
 from netqasm.lang.instr.flavour import Flavour, VanillaFlavour
 from netqasm.lang.parsing import deserialize
-from netqasm.lang.subroutine import Subroutine
 
 from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
-from netqsim.qnodeos.wire import message_app_id
+from netqsim.qnodeos.wire import (
+    decode_host_message,
+    done_message,
+    encode_return_message,
+    message_app_id,
+)
 
 Gen = Generator[Any, Any, Any]
 
@@ -127,13 +129,13 @@ class NodeController(QNodeController):
         # never interleave on the channel.
         send = self._outbox.send
         for message in returns:
-            send(bytes(message))
-        send(bytes(MsgDoneMessage(msg_id=msg_id)))
+            send(encode_return_message(message))
+        send(done_message(msg_id))
 
     def _fail(self, msg_id: int, error: InstructionError) -> None:
         self.errors[msg_id] = error
         self._outbox.send(bytes(ErrorMessage(err_code=error.code)))
-        self._outbox.send(bytes(MsgDoneMessage(msg_id=msg_id)))
+        self._outbox.send(done_message(msg_id))
 
     def _error(
         self, msg_id: int, app_id: int | None, what: str, cause: BaseException,
@@ -148,7 +150,7 @@ class NodeController(QNodeController):
             msg_id = self._received
             self._received += 1
             try:
-                msg = deserialize_host_msg(raw)
+                msg = decode_host_message(raw)
             except Exception as exc:
                 if self._stopped:
                     self._error(msg_id, None, "message after STOP", self._stopped_error())
@@ -187,12 +189,14 @@ class NodeController(QNodeController):
             self._init_app(msg_id, msg)
         elif isinstance(msg, SubroutineMessage):
             try:
-                subroutine = self._decode_subroutine(msg.subroutine)
+                app_id, instructions = self._decode_subroutine(msg.subroutine)
             except Exception as exc:
                 self._undecodable_subroutine(msg_id, msg, exc)
                 return
+            # The executor runs the decoded body as it is; a netqasm Subroutine
+            # object around it would only cost a scan of every operand.
             self._enqueue(
-                msg_id, subroutine.app_id, "subroutine", self._execute_subroutine(subroutine)
+                msg_id, app_id, "subroutine", self.executor.execute(app_id, instructions)
             )
         elif isinstance(msg, OpenEPRSocketMessage):
             self._enqueue(
@@ -216,9 +220,10 @@ class NodeController(QNodeController):
         for _ in self.handle_netqasm_message(msg_id, msg):  # replies, then stops
             pass
 
-    def _decode_subroutine(self, raw: bytes) -> Subroutine:
-        """Decode a subroutine; programs that loop send the same body again and
-        again, so decoded bodies are kept (they are never modified)."""
+    def _decode_subroutine(self, raw: bytes) -> tuple[int, list[Any]]:
+        """A subroutine's application id and instructions; programs that loop send
+        the same body again and again, so decoded bodies are kept (they are never
+        modified, and the executor caches its plans by their identity)."""
         body = bytes(raw[METADATA_BYTES:])
         instructions = self._decoded.get(body)
         if instructions is None:
@@ -226,13 +231,8 @@ class NodeController(QNodeController):
             if len(self._decoded) >= _DECODED_CACHE_SIZE:
                 del self._decoded[next(iter(self._decoded))]  # drop the oldest
             self._decoded[body] = subroutine.instructions
-            return subroutine
-        metadata = Metadata.from_buffer_copy(raw[:METADATA_BYTES])
-        return Subroutine(
-            instructions=list(instructions),
-            netqasm_version=tuple(metadata.netqasm_version),  # type: ignore[arg-type]
-            app_id=metadata.app_id,
-        )
+            return subroutine.app_id, subroutine.instructions  # type: ignore[return-value]
+        return Metadata.from_buffer_copy(raw[:METADATA_BYTES]).app_id, instructions
 
     def _undecodable_subroutine(
         self, msg_id: int, msg: SubroutineMessage, exc: Exception

@@ -328,25 +328,55 @@ class QuantumEngine(ABC):
 
     @staticmethod
     def _validate_state(state: object, k: int) -> tuple[np.ndarray, bool]:
-        """Return ``(array, is_ket)`` after checking size, norm and (for dm) positivity."""
-        arr = np.array(state, dtype=complex)
-        d = 1 << k
-        if arr.ndim == 1 or (arr.ndim == 2 and arr.shape[1] == 1 and d > 1):
-            arr = arr.reshape(-1)
-            if arr.size != d:
-                raise ValueError(f"state vector has {arr.size} entries, {k} qubits need {d}")
-            norm = float(np.vdot(arr, arr).real)
-            if abs(norm - 1.0) > 1e-6:
-                raise ValueError(f"state vector must be normalised, norm^2 = {norm:.6g}")
-            return arr / math.sqrt(norm), True
-        if arr.shape != (d, d):
-            raise ValueError(f"density matrix has shape {arr.shape}, {k} qubits need ({d}, {d})")
-        if not np.allclose(arr, arr.conj().T, atol=1e-8):
-            raise ValueError("density matrix must be Hermitian")
-        tr = float(np.trace(arr).real)
-        if abs(tr - 1.0) > 1e-6:
-            raise ValueError(f"density matrix must have trace 1, got {tr:.6g}")
-        if np.linalg.eigvalsh(arr)[0] < -1e-8:
-            raise ValueError("density matrix must be positive semidefinite")
-        arr = 0.5 * (arr + arr.conj().T)
-        return arr / tr, False
+        """Return ``(array, is_ket)`` after checking size, norm and (for dm) positivity.
+
+        The result is a function of the state's entries alone, and links hand
+        over the same few states again and again, so results for small complex
+        arrays are kept by content (a fresh copy is returned each time).
+        """
+        if (
+            type(state) is np.ndarray
+            and state.dtype == np.complex128
+            and state.nbytes <= _VALIDATED_MAX_BYTES
+        ):
+            key = (k, state.shape, state.tobytes())
+            found = _validated.get(key)
+            if found is not None:
+                return found[0].copy(), found[1]
+            arr, is_ket = _checked_state(state, k)
+            if len(_validated) >= _VALIDATED_MAX_ENTRIES:
+                del _validated[next(iter(_validated))]  # drop the oldest
+            _validated[key] = (arr.copy(), is_ket)
+            return arr, is_ket
+        return _checked_state(state, k)
+
+
+#: Validated states by content (see :meth:`QuantumEngine._validate_state`).
+_validated: dict[tuple[int, tuple[int, ...], bytes], tuple[np.ndarray, bool]] = {}
+_VALIDATED_MAX_ENTRIES = 64
+_VALIDATED_MAX_BYTES = 16 * 16 * 16  # up to a 3-qubit density matrix
+
+
+def _checked_state(state: object, k: int) -> tuple[np.ndarray, bool]:
+    """``(array, is_ket)`` of ``state``; ValueError naming what is wrong with it."""
+    arr = np.array(state, dtype=complex)
+    d = 1 << k
+    if arr.ndim == 1 or (arr.ndim == 2 and arr.shape[1] == 1 and d > 1):
+        arr = arr.reshape(-1)
+        if arr.size != d:
+            raise ValueError(f"state vector has {arr.size} entries, {k} qubits need {d}")
+        norm = float(np.vdot(arr, arr).real)
+        if abs(norm - 1.0) > 1e-6:
+            raise ValueError(f"state vector must be normalised, norm^2 = {norm:.6g}")
+        return arr / math.sqrt(norm), True
+    if arr.shape != (d, d):
+        raise ValueError(f"density matrix has shape {arr.shape}, {k} qubits need ({d}, {d})")
+    if not np.allclose(arr, arr.conj().T, atol=1e-8):
+        raise ValueError("density matrix must be Hermitian")
+    tr = float(np.trace(arr).real)
+    if abs(tr - 1.0) > 1e-6:
+        raise ValueError(f"density matrix must have trace 1, got {tr:.6g}")
+    if np.linalg.eigvalsh(arr)[0] < -1e-8:
+        raise ValueError("density matrix must be positive semidefinite")
+    arr = 0.5 * (arr + arr.conj().T)
+    return arr / tr, False
