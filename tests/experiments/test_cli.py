@@ -212,19 +212,23 @@ def _wait_for(predicate, timeout=60.0):
     return False
 
 
+#: Runs per point of the sweep that is killed: enough that it is still running then.
+KILLED_RUNS = 200
+
+
 @pytest.mark.parametrize(("executor", "sig"), [("serial", signal.SIGKILL),
                                                ("processes", signal.SIGTERM)])
 def test_resume_after_a_kill_loses_and_duplicates_nothing(write_sweep, tmp_path, executor, sig):
-    # 40 points, slow enough (about 50 ms each) to be killed in the middle
-    path = write_sweep("""\
+    # 40 points, slow enough (about 40 ms each) to be killed in the middle
+    path = write_sweep(f"""\
 network: network.yaml
 programs:
-  Alice: {program: 'tests.experiments.programs:Rotate', args: {d: 3}}
+  Alice: {{program: 'tests.experiments.programs:Rotate', args: {{d: 3}}}}
   Bob: tests.experiments.programs:Rotate
 parameters:
-  - {path: 'programs[Alice].args.n', name: n, range: {start: 0, stop: 7}}
-  - {path: 'links[0].cfg.fidelity', linspace: {start: 0.6, stop: 1.0, num: 5}}
-num_times: 60
+  - {{path: 'programs[Alice].args.n', name: n, range: {{start: 0, stop: 7}}}}
+  - {{path: 'links[0].cfg.fidelity', linspace: {{start: 0.6, stop: 1.0, num: 5}}}}
+num_times: {KILLED_RUNS}
 seed: 9
 """)
     out = tmp_path / "out"
@@ -258,7 +262,7 @@ seed: 9
     assert resumed.returncode == 0, resumed.stderr
     final = load_results(out)
     counts = final.groupby("point").size()
-    assert sorted(counts.index) == list(range(40)) and (counts == 60 * 2).all()
+    assert sorted(counts.index) == list(range(40)) and (counts == KILLED_RUNS * 2).all()
     # the points finished before the kill were not run again, and nothing differs
     # from an uninterrupted run
     runs = __import__("json").loads((out / "sweep.json").read_text())["runs"]
