@@ -118,9 +118,9 @@ class CommandTemplate:
 
     def copy(self) -> list[Any]:
         """The commands, made anew."""
-        arrays = []
+        arrays: list[Any] = []
         for kind, fields in self._arrays:
-            array = object.__new__(kind)
+            array: Any = object.__new__(kind)
             array.__dict__.update(fields)
             arrays.append(array)
         made: list[Any] = []
