@@ -192,3 +192,24 @@ class LeanMemoryManager(MemoryManager):
                 return register
         raise RuntimeError("could not find an available loop register")
 
+
+
+#: The attributes netqasm's MemoryManager constructor sets (renewed below).
+MEMORY_MANAGER_STATE = frozenset({
+    "_active_qubits", "_active_registers", "_used_meas_registers", "_registers_to_return",
+    "_used_array_addresses", "_arrays_to_return",
+})
+
+
+def fresh_memory_manager(kind: type[MemoryManager]) -> MemoryManager:
+    """A memory manager of class ``kind`` in the state netqasm's constructor gives it."""
+    manager = object.__new__(kind)
+    manager.__dict__.update(
+        _active_qubits=[],
+        _active_registers=set(),
+        _used_meas_registers=_M_UNUSED.copy(),
+        _registers_to_return=[],
+        _used_array_addresses=[],
+        _arrays_to_return=[],
+    )
+    return manager
