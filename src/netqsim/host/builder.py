@@ -54,6 +54,19 @@ class CorrectingBuilder(Builder):
             raise AssertionError(f"not a pending command: {command!r}")
         self._pending_commands.append(command)
 
+    def pop_pending_commands(self) -> list[T_Cmd] | None:
+        """The commands :meth:`subrt_pop_pending_subroutine` would return wrapped, or None.
+
+        Array set-up and register returns added, pending commands taken, as
+        the SDK does; without the ``ProtoSubroutine``, whose constructor scans
+        every operand (the compile cache builds it only when it compiles).
+        """
+        self._build_cmds_allocated_arrays()
+        self._build_cmds_return_registers()
+        if not self._pending_commands:
+            return None
+        return self.subrt_pop_all_pending_commands()
+
     def _single_comm_qubit(self) -> bool:
         return self._hardware_config.comm_qubit_count == 1  # type: ignore[union-attr]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netqasm.sdk.build_types import NVHardwareConfig
-from netqasm.sdk.builder import Builder, LabelManager
+from netqasm.sdk.builder import LabelManager
 from netqasm.sdk.config import LogConfig
 from netqasm.sdk.connection import BaseNetQASMConnection
 from netqasm.sdk.network import NetworkInfo
@@ -47,7 +47,7 @@ class HostConnection(BaseNetQASMConnection):
     wait in ``__exit__``); ``async with conn:`` waits.
     """
 
-    _builder: Builder
+    _builder: CorrectingBuilder
 
     def __init__(
         self,
@@ -184,10 +184,10 @@ class HostConnection(BaseNetQASMConnection):
 
         Wait on it (``yield from``/``await``) before reading results.
         """
-        protosubroutine = self._builder.subrt_pop_pending_subroutine()
-        if protosubroutine is None:
+        commands = self._builder.pop_pending_commands()
+        if commands is None:
             return self._endpoint.completed()
-        raw, instructions = self.compiled.compile(self._builder, protosubroutine, self.app_id)
+        raw, instructions = self.compiled.compile_commands(self._builder, commands, self.app_id)
         done = self._endpoint.send_raw(
             raw,
             memory=self._memory,
