@@ -144,6 +144,10 @@ class SdkPathConnection(HostConnection):
             compiler=self._compiler,
         )
 
+    def renewed(self, app_id: int) -> Any:
+        """As before: netqasm's constructor (and a second builder) for every connection."""
+        return self._constructed(app_id)
+
     def flush(self, block: bool = True, callback: Any = None) -> Any:  # type: ignore[override]
         protosubroutine = self._builder.subrt_pop_pending_subroutine()
         if protosubroutine is None:

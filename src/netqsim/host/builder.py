@@ -54,6 +54,19 @@ class CorrectingBuilder(Builder):
             raise AssertionError(f"not a pending command: {command!r}")
         self._pending_commands.append(command)
 
+    def pop_pending_commands(self) -> list[T_Cmd] | None:
+        """The commands :meth:`subrt_pop_pending_subroutine` would return wrapped, or None.
+
+        Array set-up and register returns added, pending commands taken, as
+        the SDK does; without the ``ProtoSubroutine``, whose constructor scans
+        every operand (the compile cache builds it only when it compiles).
+        """
+        self._build_cmds_allocated_arrays()
+        self._build_cmds_return_registers()
+        if not self._pending_commands:
+            return None
+        return self.subrt_pop_all_pending_commands()
+
     def _single_comm_qubit(self) -> bool:
         return self._hardware_config.comm_qubit_count == 1  # type: ignore[union-attr]
 
@@ -192,3 +205,24 @@ class LeanMemoryManager(MemoryManager):
                 return register
         raise RuntimeError("could not find an available loop register")
 
+
+
+#: The attributes netqasm's MemoryManager constructor sets (renewed below).
+MEMORY_MANAGER_STATE = frozenset({
+    "_active_qubits", "_active_registers", "_used_meas_registers", "_registers_to_return",
+    "_used_array_addresses", "_arrays_to_return",
+})
+
+
+def fresh_memory_manager(kind: type[MemoryManager]) -> MemoryManager:
+    """A memory manager of class ``kind`` in the state netqasm's constructor gives it."""
+    manager = object.__new__(kind)
+    manager.__dict__.update(
+        _active_qubits=[],
+        _active_registers=set(),
+        _used_meas_registers=_M_UNUSED.copy(),
+        _registers_to_return=[],
+        _used_array_addresses=[],
+        _arrays_to_return=[],
+    )
+    return manager

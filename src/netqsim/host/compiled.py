@@ -21,15 +21,17 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from netqasm.backend.messages import MESSAGE_TYPE, MESSAGE_TYPE_BYTES, MessageType
 from netqasm.lang.encoding import METADATA_BYTES, Metadata
 from netqasm.lang.ir import ProtoSubroutine
+from netqasm.lang.version import NETQASM_VERSION
 from netqasm.sdk.builder import Builder
 
-from netqsim.host.subroutine_key import subroutine_key
+from netqsim.host.subroutine_key import commands_key, subroutine_key
 
 #: Set to ``1`` to compile every cache hit again and compare the bytes.
 CHECK_ENV = "NETQSIM_CHECK_COMPILE_CACHE"
@@ -120,9 +122,32 @@ class CompiledSubroutines:
         """
         # With line tracking on, the SDK logs each compiled Subroutine object.
         body_key = None if builder._track_lines else subroutine_key(proto)
+        return self._compiled(builder, body_key, lambda: proto, app_id)
+
+    def compile_commands(
+        self, builder: Builder, commands: list[Any], app_id: int
+    ) -> tuple[bytes, int]:
+        """:meth:`compile` of the SDK's ``ProtoSubroutine`` of ``commands``, for ``app_id``.
+
+        ``commands`` are what the builder would wrap in a ``ProtoSubroutine``
+        (of netqasm's ``NETQASM_VERSION``); that object, whose constructor
+        scans every operand, is built only to compile.
+        """
+        body_key = None if builder._track_lines else commands_key(commands, NETQASM_VERSION)
+        return self._compiled(
+            builder, body_key,
+            lambda: ProtoSubroutine(
+                commands=commands, netqasm_version=NETQASM_VERSION, app_id=app_id
+            ),
+            app_id,
+        )
+
+    def _compiled(
+        self, builder: Builder, body_key: Any, proto: Callable[[], ProtoSubroutine], app_id: int
+    ) -> tuple[bytes, int]:
         if body_key is None:
             self.unkeyed += 1
-            return compile_message(builder, proto, app_id)
+            return compile_message(builder, proto(), app_id)
         key = (type(builder), builder._compiler, body_key)
         with self._lock:
             found = self._entries.get(key)
@@ -133,12 +158,12 @@ class CompiledSubroutines:
             compiled = found[0]
             raw = compiled.message(app_id)
             if self.check:
-                _compare(raw, compile_message(builder, proto, app_id)[0], app_id)
+                _compare(raw, compile_message(builder, proto(), app_id)[0], app_id)
             return raw, compiled.instructions
         self.misses += 1
-        raw, instructions = compile_message(builder, proto, app_id)
+        raw, instructions = compile_message(builder, proto(), app_id)
         compiled = CompiledSubroutine(
-            netqasm_version=proto.netqasm_version,
+            netqasm_version=body_key[0],
             body=raw[_HEADER_BYTES:],
             instructions=instructions,
         )

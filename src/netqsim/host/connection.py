@@ -5,17 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from netqasm.sdk.build_types import NVHardwareConfig
-from netqasm.sdk.builder import Builder
+from netqasm.sdk.builder import LabelManager
 from netqasm.sdk.config import LogConfig
 from netqasm.sdk.connection import BaseNetQASMConnection
 from netqasm.sdk.network import NetworkInfo
 from netqasm.sdk.shared_memory import SharedMemory
 
-from netqsim.host.builder import CorrectingBuilder, LeanMemoryManager
+from netqsim.host.builder import (
+    MEMORY_MANAGER_STATE,
+    CorrectingBuilder,
+    LeanMemoryManager,
+    fresh_memory_manager,
+)
 from netqsim.host.compiled import CompiledSubroutines, compiled_subroutines_for
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.nv_compiler import NVCompiler
 from netqsim.kernel import Event
+
+
+def _copied(value: Any) -> Any:
+    """A new object of ``value``'s class with the same attributes (all immutable values)."""
+    new = object.__new__(type(value))
+    new.__dict__.update(value.__dict__)
+    return new
 
 
 class HostConnection(BaseNetQASMConnection):
@@ -35,7 +47,7 @@ class HostConnection(BaseNetQASMConnection):
     wait in ``__exit__``); ``async with conn:`` waits.
     """
 
-    _builder: Builder
+    _builder: CorrectingBuilder
 
     def __init__(
         self,
@@ -55,6 +67,7 @@ class HostConnection(BaseNetQASMConnection):
         self._memory = SharedMemory()
         self._endpoint = endpoint
         self._network_info = network_info
+        self._max_qubits_asked = max_qubits
         #: The node's compiled subroutines, shared by its connections.
         self.compiled = compiled if compiled is not None else compiled_subroutines_for(endpoint)
         super().__init__(
@@ -74,6 +87,80 @@ class HostConnection(BaseNetQASMConnection):
         # connection needs without building (and discarding) a second.
         self._builder.__class__ = CorrectingBuilder
         self._builder._mem_mgr.__class__ = LeanMemoryManager
+
+    #: What netqasm's constructors leave in a connection's and a builder's
+    #: ``__dict__``; :meth:`renewed` knows how to renew each of them.
+    _CONNECTION_STATE = frozenset({
+        "_app_ids", "_app_names", "_memory", "_endpoint", "_network_info", "_max_qubits_asked",
+        "compiled",
+        "_app_name", "_app_id", "_node_name", "_shared_memory", "_clear_app_on_exit",
+        "_stop_backend_on_exit", "_line_tracker", "_track_lines", "_log_subroutines_dir",
+        "_builder", "_compiler", "_logger",
+    })
+    _BUILDER_STATE = frozenset({
+        "_connection", "_app_id", "_pending_commands", "_mem_mgr", "_return_arrays",
+        "_next_context_id", "_pre_context_commands", "_pre_context_registers", "_label_mgr",
+        "_clear_app_on_exit", "_stop_backend_on_exit", "_line_tracker", "_track_lines",
+        "_committed_subroutines", "_hardware_config", "_max_qubits", "_compiler",
+    })
+
+    def renewed(self, app_id: int) -> HostConnection:
+        """A new connection for ``app_id``, as if constructed with this one's other arguments.
+
+        Call it on a connection no program has used (a template): the state
+        netqasm's constructors build (builder, memory manager, shared memory,
+        label and app tables) is made anew, the rest (names, endpoint, compiler,
+        cache, logger) shared. netqasm's constructor costs about as much as
+        a whole subroutine's round trip; a node starts a connection per
+        iteration. Falls back to the constructor if the template holds state
+        this method does not know (a changed SDK, a subclass).
+        """
+        builder = self._builder
+        if (
+            self.__dict__.keys() != self._CONNECTION_STATE
+            or builder.__dict__.keys() != self._BUILDER_STATE
+            or builder._mem_mgr.__dict__.keys() != MEMORY_MANAGER_STATE
+            or self._track_lines
+            or builder._track_lines
+        ):
+            return self._constructed(app_id)
+        conn = object.__new__(type(self))
+        state = conn.__dict__
+        state.update(self.__dict__)
+        state["_app_ids"] = {self._app_name: [app_id]}
+        state["_app_names"] = {self._node_name: {app_id: self._app_name}}
+        state["_memory"] = SharedMemory()
+        state["_app_id"] = app_id
+        state["_line_tracker"] = _copied(self._line_tracker)
+        new_builder = object.__new__(type(builder))
+        state["_builder"] = new_builder
+        built = new_builder.__dict__
+        built.update(builder.__dict__)
+        built["_connection"] = conn
+        built["_app_id"] = app_id
+        built["_pending_commands"] = []
+        built["_mem_mgr"] = fresh_memory_manager(type(builder._mem_mgr))
+        built["_next_context_id"] = 0
+        built["_pre_context_commands"] = {}
+        built["_pre_context_registers"] = {}
+        built["_label_mgr"] = LabelManager()
+        built["_line_tracker"] = _copied(builder._line_tracker)
+        built["_committed_subroutines"] = []
+        built["_hardware_config"] = _copied(builder._hardware_config)
+        return conn
+
+    def _constructed(self, app_id: int) -> HostConnection:
+        """A connection built by the constructor with this one's arguments but ``app_id``."""
+        return type(self)(
+            self._endpoint,
+            app_name=self._app_name,
+            node_name=self._node_name,
+            app_id=app_id,
+            max_qubits=self._max_qubits_asked,
+            network_info=self._network_info,
+            compiler=self._compiler,
+            compiled=self.compiled,
+        )
 
     def _get_network_info(self) -> type[NetworkInfo]:
         return self._network_info
@@ -97,10 +184,10 @@ class HostConnection(BaseNetQASMConnection):
 
         Wait on it (``yield from``/``await``) before reading results.
         """
-        protosubroutine = self._builder.subrt_pop_pending_subroutine()
-        if protosubroutine is None:
+        commands = self._builder.pop_pending_commands()
+        if commands is None:
             return self._endpoint.completed()
-        raw, instructions = self.compiled.compile(self._builder, protosubroutine, self.app_id)
+        raw, instructions = self.compiled.compile_commands(self._builder, commands, self.app_id)
         done = self._endpoint.send_raw(
             raw,
             memory=self._memory,

@@ -73,6 +73,8 @@ class Host:
         self._app_ids_in_use: set[int] = set()
         #: Connections of the applications that are running, by app id.
         self.connections: dict[int, HostConnection] = {}
+        # One connection per (class, max_qubits) that only serves to renew from.
+        self._connection_templates: dict[tuple[type, int], HostConnection] = {}
         #: This node's classical streams (numbered per peer across iterations).
         self.streams = StreamPorts(classical, node_name)
 
@@ -94,6 +96,22 @@ class Host:
         in_use.add(app_id)
         return app_id
 
+    def _connection_for(self, app_id: int, max_qubits: int) -> HostConnection:
+        """A new connection for an iteration: renewed from a template no program uses."""
+        kind = HostConnection
+        template = self._connection_templates.get((kind, max_qubits))
+        if template is None:
+            template = self._connection_templates[(kind, max_qubits)] = kind(
+                self.endpoint,
+                app_name=self.name,
+                node_name=self.name,
+                app_id=0,
+                max_qubits=max_qubits,
+                network_info=self._network_info,
+                compiler=self._compiler,
+            )
+        return template.renewed(app_id)
+
     def run_once(self, program: Program, rng: np.random.Generator) -> Gen:
         """One iteration of ``program``; returns its result dict."""
         meta = program.meta
@@ -103,15 +121,7 @@ class Host:
             InitNewAppMessage(app_id=app_id, max_qubits=meta.max_qubits),
             app_id=app_id, what=f"InitNewApp of app {app_id} ({meta.name})",
         )
-        conn = HostConnection(
-            self.endpoint,
-            app_name=node,
-            node_name=node,
-            app_id=app_id,
-            max_qubits=meta.max_qubits,
-            network_info=self._network_info,
-            compiler=self._compiler,
-        )
+        conn = self._connection_for(app_id, meta.max_qubits)
         self.connections[app_id] = conn
         epr_sockets = {}
         for index, remote in enumerate(meta.epr_sockets):

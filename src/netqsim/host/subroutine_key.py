@@ -41,7 +41,7 @@ from typing import Any
 
 from netqasm.lang.encoding import RegisterName
 from netqasm.lang.ir import BranchLabel, GenericInstr, ICmd, ProtoSubroutine
-from netqasm.lang.operand import Address, ArrayEntry, ArraySlice, Label, Register
+from netqasm.lang.operand import Address, ArrayEntry, ArraySlice, Label, Register, Template
 
 #: A subroutine's key: nested tuples of ``int`` and ``str`` (hashable, immutable).
 SubroutineKey = tuple[Any, ...]
@@ -86,7 +86,9 @@ def _other_operand(op: Any, kind: type, arrays: dict[int, int]) -> Any:
         return ("@", _address(op))
     if kind is Label and type(op.name) is str:
         return ("label", op.name)
-    if isinstance(op, IntEnum) and type(op._value_) is int:  # the SDK's result indices
+    if (  # the SDK's result indices
+        isinstance(op, IntEnum) and type(op._value_) is int and not isinstance(op, Template)
+    ):
         return ("enum", kind, op._value_)
     raise _Unkeyable  # Template (an argument to fill in) or anything unknown
 
@@ -135,10 +137,18 @@ def subroutine_key(proto: ProtoSubroutine) -> SubroutineKey | None:
     """
     if proto.arguments:
         return None
-    version = proto.netqasm_version
-    if type(version) is not tuple or any(type(v) is not int for v in version):
+    return commands_key(proto.commands, proto.netqasm_version)
+
+
+def commands_key(commands: list[Any], netqasm_version: Any) -> SubroutineKey | None:
+    """:func:`subroutine_key` of ``ProtoSubroutine(commands, netqasm_version=...)``.
+
+    Without building the ``ProtoSubroutine``: a key is never given to commands
+    with a template operand (the only thing that gives one arguments).
+    """
+    if type(netqasm_version) is not tuple or any(type(v) is not int for v in netqasm_version):
         return None
     try:
-        return (version, _body(proto.commands))
+        return (netqasm_version, _body(commands))
     except (_Unkeyable, TypeError):  # TypeError: args or operands that are not lists
         return None
