@@ -7,7 +7,6 @@ from tests.runtime.programs import BellLocal
 import netqsim
 from netqsim import InstructionError, Program, ProgramMeta
 from netqsim.config import GenericQDeviceConfig, StackConfig, StackNetworkConfig
-from netqsim.kernel import ProcessError
 
 
 def one_node(cfg=None, **stack_fields):
@@ -112,18 +111,24 @@ def test_program_error_names_node_app_time_and_instruction():
     assert err.process_name == "Alice/greedy" and err.process_time == err.time
 
 
-def test_program_must_return_a_dict():
-    class Bad(Program):
+@pytest.mark.parametrize("value", [5, None, [1, 2], "text", {"m": 1}])
+def test_a_program_may_return_any_value_as_in_squidasm(value):
+    class Returns(Program):
         @property
         def meta(self):
-            return ProgramMeta(name="bad")
+            return ProgramMeta(name="returns")
 
         def run(self, context):
-            return 5
+            return value
             yield
 
-    with pytest.raises(ProcessError, match="returned int 5; a program returns a dict"):
-        netqsim.run(one_node(), {"Alice": Bad()}, seed=1)
+    results = netqsim.run(one_node(), {"Alice": Returns()}, num_times=2, seed=1)
+    assert results["Alice"] == [value, value]
+
+
+def test_a_peer_listed_twice_is_one_socket():
+    meta = ProgramMeta(name="p", csockets=["Bob", "Carol", "Bob"], epr_sockets=["Bob", "Bob"])
+    assert meta.csockets == ["Bob", "Carol"] and meta.epr_sockets == ["Bob"]
 
 
 def test_async_program_runs_like_a_generator_program():

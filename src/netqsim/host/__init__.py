@@ -9,7 +9,7 @@ simulated-time helpers) lives in :mod:`netqsim.host.streams`,
 from netqsim.host.aio import AsyncioInSimulationError, SimTimeoutError, gather, sleep, timeout
 from netqsim.host.connection import HostConnection
 from netqsim.host.framing import recv_line, recv_message, send_line, send_message
-from netqsim.host.host import Host, ProgramResultError
+from netqsim.host.host import Host
 from netqsim.host.program import Program, ProgramContext, ProgramMeta
 from netqsim.host.sockets import Socket
 from netqsim.host.statemachine import (
@@ -30,7 +30,6 @@ __all__ = [
     "Program",
     "ProgramContext",
     "ProgramMeta",
-    "ProgramResultError",
     "SimTimeoutError",
     "Socket",
     "StateMachine",

@@ -24,10 +24,6 @@ from netqsim.qnodeos.controller import MAX_APP_ID
 Gen = Generator[Any, Any, Any]
 
 
-class ProgramResultError(TypeError):
-    """A program returned something other than a dict."""
-
-
 def drive(body: Any, sim: Simulator | None = None) -> Gen:
     """Run a program body (generator, coroutine or plain value) inside a process.
 
@@ -162,11 +158,4 @@ class Host:
                                      what=f"StopApp of app {app_id}")
         stopped.callbacks.append(lambda _: self._app_ids_in_use.discard(app_id))  # type: ignore[union-attr]
         del self.connections[app_id]
-        if result is None:
-            result = {}
-        if not isinstance(result, dict):
-            raise ProgramResultError(
-                f"program {meta.name!r} on node {node!r} returned {type(result).__name__} "
-                f"{result!r}; a program returns a dict of results"
-            )
-        return result
+        return result  # any value, as SquidASM passes it through (usually a dict)

@@ -49,9 +49,8 @@ class ProgramMeta:
                 "255 qubits a NetQASM application can register"
             )
         for kind in ("csockets", "epr_sockets"):
-            names = list(getattr(self, kind))
-            if len(set(names)) != len(names):
-                raise ValueError(f"ProgramMeta({self.name!r}).{kind} lists a node twice: {names}")
+            # a node listed twice is one socket, as in SquidASM
+            setattr(self, kind, list(dict.fromkeys(getattr(self, kind))))
 
 
 class ProgramContext:
@@ -163,8 +162,9 @@ class Program(abc.ABC):
     """A program that runs on one node: subclass it and define ``meta`` and ``run``.
 
     ``run(context)`` is a generator (``yield from conn.flush()``, SquidASM
-    style) or an ``async def`` (``await conn.flush()``); it returns a dict of
-    results, collected per node and iteration by :func:`netqsim.run`.
+    style) or an ``async def`` (``await conn.flush()``); what it returns
+    (usually a dict of results; any value, as in SquidASM) is collected per
+    node and iteration by :func:`netqsim.run`.
 
     >>> from netqsim import Program, ProgramMeta
     >>> class Coin(Program):
@@ -187,4 +187,4 @@ class Program(abc.ABC):
 
     @abc.abstractmethod
     def run(self, context: ProgramContext) -> ProgramRun:
-        """The program body; returns a dict of results."""
+        """The program body; returns its result (usually a dict)."""
