@@ -208,7 +208,8 @@ class InstructionHandlers:
             )
         return array, index
 
-    def _position(self, f: Frame, index: int, register: Register) -> int:
+    def _virtual_address(self, f: Frame, index: int, register: Register) -> int:
+        """The virtual qubit address in ``register``, checked against the unit module."""
         address = self._read(f, index, register)
         unit = f.unit_module
         if not 0 <= address < len(unit):
@@ -217,7 +218,11 @@ class InstructionHandlers:
                 f"virtual qubit address {address} (register {register}) is outside the unit "
                 f"module of application {f.app_id}, which has {len(unit)} qubits",
             )
-        position = unit[address]
+        return address
+
+    def _position(self, f: Frame, index: int, register: Register) -> int:
+        address = self._virtual_address(f, index, register)
+        position = f.unit_module[address]
         if position is None:
             raise RuleViolation(
                 "qubit-allocated",
@@ -328,6 +333,7 @@ class InstructionHandlers:
     def _op_qalloc(self, f: Frame, a: tuple[Any, ...]) -> None:
         index, register = a
         address = self._read(f, index, register)
+        # netqasm's wording for qalloc, which SquidASM users know from its errors
         if not 0 <= address < len(f.unit_module):
             raise QubitAddressError(
                 "qubit-address",
@@ -337,14 +343,7 @@ class InstructionHandlers:
         self._allocate_physical_qubit(f.subroutine_id, address)  # type: ignore[attr-defined]
 
     def _op_qfree(self, f: Frame, a: tuple[Any, ...]) -> Gen:
-        index, register = a
-        address = self._read(f, index, register)
-        if not 0 <= address < len(f.unit_module):
-            raise QubitAddressError(
-                "qubit-address",
-                f"virtual qubit address {address} is outside the unit module of application "
-                f"{f.app_id}, which has {len(f.unit_module)} qubits",
-            )
+        address = self._virtual_address(f, *a)
         if f.unit_module[address] is None:
             raise RuleViolation(
                 "qubit-allocated",

@@ -316,13 +316,17 @@ class NodeExecutor(InstructionHandlers, Executor):
         return int(position)
 
     def _clear_phys_qubit_in_memory(self, physical_address: int) -> Gen:
-        self._processor.free(physical_address)
+        self._free_position(physical_address)
+        return
+        yield  # a generator, as the base class expects
+
+    def _free_position(self, position: int) -> None:
+        """Empty a qubit position; waiting entanglement work may use it now."""
+        self._processor.free(position)
         if self.network_stack is not None:
             self.network_stack.qubit_freed()  # type: ignore[attr-defined]
             # an EPR half held back because its virtual qubit was in use may fit now
             self._handle_pending_epr_responses()
-        return
-        yield  # a generator, as the base class expects
 
     # -- positions for the network stack --------------------------------------------
     def position_is_free(self, position: int) -> bool:
@@ -400,11 +404,8 @@ class NodeExecutor(InstructionHandlers, Executor):
         else:
             self._orphans[orphan] = left - 1
         if response.type == ReturnType.OK_K:  # a kept half: give its position back
-            position = response.logical_qubit_id
-            self._processor.free(position)
-            self._used_physical_qubit_addresses.discard(position)
-            if self.network_stack is not None:
-                self.network_stack.qubit_freed()  # type: ignore[attr-defined]
+            self.release_position(response.logical_qubit_id)
+            self._free_position(response.logical_qubit_id)
         return True
 
     def _do_create_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
