@@ -79,7 +79,8 @@ _RANDOM_BASES = {
 
 def generation_duration_us(duration_ns: float) -> int:
     """A generation duration in whole microseconds, rounded down, as SquidASM reports it."""
-    # The 1e-6 us absorbs float error in sums of times (2999.9999999 ns is 3 us).
+    # Sums of float times can land a hair below a whole microsecond (3 us as
+    # 2999.9999999996 ns); 1e-6 us (1 ps) of slack counts those as 3 us.
     return math.floor(duration_ns / 1000 + 1e-6)
 
 
