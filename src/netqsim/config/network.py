@@ -540,7 +540,9 @@ class StackNetworkConfig(ConfigModel):
         for section in ("stacks", "links", "clinks"):
             for i, entry in enumerate(getattr(self, section) or []):
                 label = _entry_label(section, i, entry)
-                out.extend(p.prefixed((section, i), (label,)) for p in entry._cross_problems())
+                out.extend(
+                    p.prefixed((section, i), (label,)) for p in entry._all_cross_problems()
+                )
         seen = {(p.loc, p.message) for p in out}
         topo = topology_problems(self.stacks, self.links, self.clinks)
         return out + [p for p in topo if (p.loc, p.message) not in seen]
@@ -581,13 +583,8 @@ class StackNetworkConfig(ConfigModel):
         ]
 
     def validate_all(self) -> None:
-        """Re-check the whole configuration (e.g. after in-place edits of lists).
-
-        Raises :class:`ConfigError` listing every problem.
-        """
-        problems = self._cross_problems()
-        if problems:
-            raise ConfigError(problems)
+        """The same as :meth:`validate` (the whole network, every entry and cfg)."""
+        self.validate()
 
 
 #: netqsim's name for the SquidASM class.

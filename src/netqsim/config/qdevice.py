@@ -26,14 +26,23 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from .base import (
+    UNKNOWN_KEY,
     CoherenceTime,
     ConfigModel,
     Nanoseconds,
     NonNegativeInt,
     Probability,
     Problem,
+    Problems,
     QubitCount,
 )
+
+#: Timing keys of SquidASM's old NV runtime that its stack runtime ignores in a
+#: ``qdevice_cfg``, and the stack field that netqsim has for the same purpose.
+STACK_TIMING_KEYS: dict[str, str] = {
+    "host_latency": "host_qnos_latency",
+    "instr_proc_time": "instr_latency",
+}
 
 
 class QDeviceConfig(ConfigModel):
@@ -42,6 +51,19 @@ class QDeviceConfig(ConfigModel):
     TYP: ClassVar[str] = ""
 
     num_qubits: QubitCount = Field(default=2, description="Number of qubits in the device.")
+
+    @classmethod
+    def _prepare(cls, data: dict[str, Any], problems: Problems) -> dict[str, Any]:
+        for key, stack_key in STACK_TIMING_KEYS.items():
+            if key in data and key not in cls.model_fields:
+                data.pop(key)
+                problems.add(
+                    (key,),
+                    f"unknown key {key!r} (a setting of SquidASM's old NV runtime, which its "
+                    f"stack runtime ignores); did you mean the stack's {stack_key!r}?",
+                    code=UNKNOWN_KEY,
+                )
+        return super()._prepare(data, problems)
 
 
 def _t1t2_problems(model: ConfigModel, t1_name: str, t2_name: str) -> list[Problem]:
