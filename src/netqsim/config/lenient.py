@@ -96,7 +96,7 @@ def _warn(ignored: list[Problem], file: str | None) -> None:
         if container not in paths:
             paths.append(container)
     level = _stacklevel()
-    for (line, message), paths in where.items():
+    for (line, message), paths in sorted(where.items(), key=lambda item: item[0][0] or 0):
         origin = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
         stop = "" if message.endswith(("?", ".")) else "."
         warnings.warn(
