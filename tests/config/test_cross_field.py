@@ -18,6 +18,7 @@ from netqsim.config import (
     GenericQDeviceConfig,
     NVQDeviceConfig,
     StackConfig,
+    StackNetworkConfig,
     two_nodes,
 )
 
@@ -106,3 +107,18 @@ def test_single_field_rules_still_apply_on_assignment() -> None:
 def test_construction_still_checks_cross_field_rules() -> None:
     with pytest.raises(ConfigError, match=r"T2: must be <= 2\*T1 = 20 ns"):
         GenericQDeviceConfig(T1=10, T2=100)
+
+
+def test_an_edited_object_is_checked_when_passed_to_a_constructor() -> None:
+    q = GenericQDeviceConfig.perfect_config()
+    q.T1 = 40
+    with pytest.raises(ConfigError) as info:
+        StackConfig(name="A", qdevice_typ="generic", qdevice_cfg=q)
+    assert info.value.problems == [f"qdevice_cfg.{T2_TOO_LONG}; larger values are unphysical"]
+    net = two_nodes()
+    net.stacks[0].qdevice_cfg.T1 = 40
+    with pytest.raises(ConfigError) as info:
+        StackNetworkConfig(stacks=net.stacks, links=net.links)
+    assert info.value.problems == [
+        f"stacks[0] (Alice).qdevice_cfg.{T2_TOO_LONG}; larger values are unphysical"
+    ]

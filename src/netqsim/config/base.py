@@ -402,7 +402,9 @@ class ConfigModel(BaseModel):
                 problems.items.append(problem)
         else:
             if not type(self)._cross_in_prepare:
-                problems.items.extend(self._cross_problems())
+                # config objects passed in ready-made may have been edited since their
+                # construction: check them with this one
+                problems.items.extend(self._all_cross_problems())
         if problems:
             fields = list(type(self).model_fields)
 
