@@ -21,9 +21,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import UNKNOWN_KEY, ConfigError, Loc, Problem
+
+if TYPE_CHECKING:
+    from .base import ConfigModel
+    from .loading import YamlDocument
 
 __all__ = ["IgnoredConfigKeyWarning", "lenient_loading", "strict_by_default"]
 
@@ -106,8 +110,8 @@ def _warn(ignored: list[Problem], file: str | None) -> None:
         )
 
 
-def validate_leniently(cls: Any, doc: Any) -> Any:
-    """``cls`` built from ``doc`` (a ``YamlDocument``) with unknown keys dropped and warned about.
+def validate_leniently(cls: type[ConfigModel], doc: YamlDocument) -> Any:
+    """``cls`` built from ``doc`` with its unknown keys dropped, one warning per key as written.
 
     Raises :class:`ConfigError` (with file and lines) for every other problem.
     """
