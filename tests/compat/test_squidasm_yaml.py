@@ -16,7 +16,8 @@ from tests.compat.test_squidasm_scripts import run_cli, script
 EXPECTED = [
     (10, "stacks[0] (Alice).qdevice_cfg",
      "unknown key 'measurement_time'; did you mean 'measure_time'?"),
-    (20, "stacks[1] (Bob).qdevice_cfg", "unknown key 'init_time' (valid: num_qubits, "),
+    (20, "stacks[1] (Bob).qdevice_cfg",
+     "unknown key 'init_time' (a key of qdevice_typ 'generic', not of 'nv')."),
     (21, "stacks[1] (Bob).qdevice_cfg",
      "unknown key 'host_latency' (a setting of SquidASM's old NV runtime, which its stack "
      "runtime ignores); did you mean the stack's 'host_qnos_latency'?"),

@@ -87,8 +87,8 @@ def test_lenient_loading_drops_each_key_with_one_warning(network_file: Path) -> 
     assert messages == [
         f"{f}:3: stacks[0] (client).qdevice_cfg, stacks[1] (server).qdevice_cfg: unknown key "
         "'measurement_time'; did you mean 'measure_time'? Dropped, as SquidASM ignores it.",
-        f"{f}:16: stacks[2] (nv_node).qdevice_cfg: unknown key 'T1'; did you mean "
-        "'electron_T1'? Dropped, as SquidASM ignores it.",
+        f"{f}:16: stacks[2] (nv_node).qdevice_cfg: unknown key 'T1' (a key of qdevice_typ "
+        "'generic', not of 'nv'); did you mean 'electron_T1'? Dropped, as SquidASM ignores it.",
         f"{f}:17: stacks[2] (nv_node).qdevice_cfg: unknown key 'host_latency' (a setting of "
         "SquidASM's old NV runtime, which its stack runtime ignores); did you mean the "
         "stack's 'host_qnos_latency'? Dropped, as SquidASM ignores it.",

@@ -35,6 +35,7 @@ from .base import (
     Problem,
     Problems,
     QubitCount,
+    suggest,
 )
 
 #: Timing keys of SquidASM's old NV runtime that its stack runtime ignores in a
@@ -63,6 +64,18 @@ class QDeviceConfig(ConfigModel):
                     f"stack runtime ignores); did you mean the stack's {stack_key!r}?",
                     code=UNKNOWN_KEY,
                 )
+        for key in [k for k in data if k not in cls.model_fields]:
+            # another device type's key (SquidASM's files put generic keys on nv devices)
+            owner = next((t for t, c in QDEVICE_TYPES.items()
+                          if c is not cls and key in c.model_fields), None)
+            if owner is None:
+                continue
+            data.pop(key)
+            message = f"unknown key {key!r} (a key of qdevice_typ {owner!r}, not of {cls.TYP!r})"
+            close = suggest(key, cls.model_fields)
+            if close is not None:
+                message += f"; did you mean {close!r}?"
+            problems.add((key,), message, code=UNKNOWN_KEY)
         return super()._prepare(data, problems)
 
 
