@@ -98,7 +98,7 @@ def test_program_needing_more_qubits_than_the_device_gets_an_error_naming_all_fo
         "(rule: qubit-address)"
     )
     assert "'qalloc Q0'" in str(error) and error.node == "Alice"
-    assert error.code.name == "GENERAL"
+    assert error.code.name == "NO_QUBIT" and str(error).endswith("[NO_QUBIT]")
 
 
 def test_qubits_held_by_another_program_give_an_error_naming_the_program() -> None:

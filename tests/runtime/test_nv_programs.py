@@ -39,12 +39,12 @@ def test_vanilla_sdk_program_runs_transpiled_on_an_nv_device():
     assert results["Alice"] == [{"m0": 1, "m1": 1}] * 4
 
 
-def test_nv_program_needing_more_positions_than_the_device_has_is_told_so():
+def test_nv_program_needing_more_positions_than_the_device_has_gets_no_qubit():
     with pytest.raises(InstructionError) as info:
         netqsim.run(nv_network(2), {"Alice": XThenCnot()}, seed=1)
     err = info.value
     # The unit module is the device (as in SquidASM): virtual qubit 2 is outside it.
-    assert err.code.name == "GENERAL"
+    assert err.code.name == "NO_QUBIT"
     assert "program 'x_cnot' needs more qubits than the device of node 'Alice' has " \
         "(num_qubits=2)" in str(err)
     assert "Virtual address 2 is outside the unit module (app ID 0) which has length 2" in str(err)

@@ -16,6 +16,8 @@ error that names the program, the node, ``max_qubits`` and ``num_qubits``.
 
 from __future__ import annotations
 
+from netqasm.backend.messages import ErrorCode
+
 from netqsim.hardware.errors import NoQubitError
 from netqsim.qnodeos.checks import QubitAddressError
 from netqsim.qnodeos.errors import InstructionError
@@ -50,8 +52,8 @@ def explain_qubit_error(
 ) -> InstructionError | None:
     """``error`` restated for a program that ran out of qubits, or None if it is another error.
 
-    The new error keeps the node, app, time, instruction and error code of
-    ``error``; its cause is a :class:`NotEnoughQubitsError` whose message
+    The new error keeps the node, app, time and instruction of ``error``, has
+    the code ``NO_QUBIT``, and its cause is a :class:`NotEnoughQubitsError` whose message
     names ``program``, ``node``, ``max_qubits`` and ``num_qubits`` and ends
     with the controller's own words.
     """
@@ -84,9 +86,11 @@ def explain_qubit_error(
         "nor adds qubits (as in SquidASM, a program may use every qubit of its node): "
         f"{limit}, or hold fewer qubits at once{nv_note}. The controller said: {cause}"
     )
+    # NO_QUBIT also where the controller saw an address outside the unit module:
+    # that module is the whole device, so the device has no qubit to give.
     return InstructionError(
         error.node, error.app_id, error.time, error.what, NotEnoughQubitsError(message),
-        error.code,
+        ErrorCode.NO_QUBIT,
     )
 
 
