@@ -16,6 +16,7 @@ from netqasm.sdk.qubit import Qubit
 
 import netqsim
 from netqsim import InstructionError, Program, ProgramMeta
+from netqsim.cli import main
 from netqsim.config import (
     GenericQDeviceConfig,
     NVQDeviceConfig,
@@ -159,3 +160,14 @@ def test_unit_module_is_the_device_up_to_what_init_new_app_can_register() -> Non
     assert unit_module_size(num_qubits=7, max_qubits=1) == 7
     assert unit_module_size(num_qubits=1000, max_qubits=1) == MAX_UNIT_MODULE == 255
     assert unit_module_size(num_qubits=None, max_qubits=3) == 3  # device unknown
+
+
+def test_netqsim_run_teleports_on_the_shipped_nv_config(capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    # old: "netqsim: error: ... Virtual address 2 is outside the unit module"
+    code = main(["run", str(CONFIGS / "nv_two_nodes.yaml"),
+                 "--program", "Alice=netqsim.demo:TeleportAlice",
+                 "--program", "Bob=netqsim.demo:TeleportBob", "--num-times", "3", "--seed", "0"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert "Bob (teleport_bob)" in out and "outcome" in out and "(n=3)" in out
