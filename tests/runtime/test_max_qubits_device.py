@@ -24,7 +24,12 @@ from netqsim.config import (
     StackNetworkConfig,
 )
 from netqsim.demo import TeleportAlice, TeleportBob
-from netqsim.host.qubit_limits import MAX_UNIT_MODULE, NotEnoughQubitsError, unit_module_size
+from netqsim.host.qubit_limits import (
+    MAX_UNIT_MODULE,
+    NotEnoughQubitsError,
+    explain_qubit_error,
+    unit_module_size,
+)
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
@@ -110,9 +115,10 @@ def test_qubits_held_by_another_program_give_an_error_naming_the_program() -> No
     error = caught.value
     assert isinstance(error.cause, NotEnoughQubitsError)
     assert str(error.cause).startswith(
-        "program 'late' found all num_qubits=2 qubits of node 'Alice' in use when it "
-        "allocated one (held by this program, by another program on the node, or kept for "
-        "an EPR pair being delivered). ProgramMeta.max_qubits=1 neither caps nor adds qubits"
+        "program 'late' could not allocate a qubit on node 'Alice' (num_qubits=2): the "
+        "qubits it could use are held by this program, by another program on the node, or "
+        "kept for an EPR pair being delivered. ProgramMeta.max_qubits=1 neither caps nor "
+        "adds qubits"
     )
     assert str(error.cause).endswith(
         "The controller said: all 2 qubits of node 'Alice' are in use"
@@ -171,3 +177,23 @@ def test_netqsim_run_teleports_on_the_shipped_nv_config(capsys: pytest.CaptureFi
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
     assert "Bob (teleport_bob)" in out and "outcome" in out and "(n=3)" in out
+
+
+def test_a_device_larger_than_an_application_can_address_is_named_as_such() -> None:
+    from netqsim.qnodeos.checks import QubitAddressError
+    from netqsim.qnodeos.errors import InstructionError as Error
+
+    cause = QubitAddressError("qubit-address", "Virtual address 255 is outside the unit module")
+    error = Error("Alice", 0, 5.0, "instruction 3 'qalloc Q0'", cause)
+    explained = explain_qubit_error(error, "big", "Alice", max_qubits=1, num_qubits=1000)
+    assert explained is not None and explained.code.name == "NO_QUBIT"
+    assert str(explained.cause) == (
+        "program 'big' needs more than the 255 qubits one NetQASM application can address "
+        "(node 'Alice' has num_qubits=1000). ProgramMeta.max_qubits=1 neither caps nor adds "
+        "qubits (as in SquidASM, a program may use every qubit of its node): hold fewer "
+        "qubits at once. The controller said: Virtual address 255 is outside the unit module "
+        "(rule: qubit-address)"
+    )
+    # other errors are left as they are
+    other = Error("Alice", 0, 5.0, "instruction 4 'x Q0'", cause)
+    assert explain_qubit_error(other, "big", "Alice", max_qubits=1, num_qubits=1000) is None

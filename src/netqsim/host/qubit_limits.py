@@ -61,19 +61,21 @@ def explain_qubit_error(
     out_of_module = isinstance(cause, QubitAddressError) and "'qalloc " in error.what
     if not (out_of_module or isinstance(cause, NoQubitError)) or num_qubits is None:
         return None
-    if out_of_module:
+    advice = f"raise num_qubits in the qdevice_cfg of node {node!r}, or hold fewer qubits at once"
+    if out_of_module and num_qubits > MAX_UNIT_MODULE:
+        what = (
+            f"needs more than the {MAX_UNIT_MODULE} qubits one NetQASM application can "
+            f"address (node {node!r} has num_qubits={num_qubits})"
+        )
+        advice = "hold fewer qubits at once"
+    elif out_of_module:
         what = f"needs more qubits than the device of node {node!r} has (num_qubits={num_qubits})"
     else:
         what = (
-            f"found all num_qubits={num_qubits} qubits of node {node!r} in use when it "
-            "allocated one (held by this program, by another program on the node, or kept "
-            "for an EPR pair being delivered)"
+            f"could not allocate a qubit on node {node!r} (num_qubits={num_qubits}): the "
+            "qubits it could use are held by this program, by another program on the node, "
+            "or kept for an EPR pair being delivered"
         )
-    limit = (
-        f"a NetQASM application addresses at most {MAX_UNIT_MODULE} qubits"
-        if num_qubits > MAX_UNIT_MODULE
-        else f"raise num_qubits in the qdevice_cfg of node {node!r}"
-    )
     nv_note = (
         "; on an NV node the SDK moves a qubit out of the electron (qubit 0) before an "
         "EPR pair or a measurement uses it, which can take one qubit more than the "
@@ -84,7 +86,7 @@ def explain_qubit_error(
     message = (
         f"program {program!r} {what}. ProgramMeta.max_qubits={max_qubits} neither caps "
         "nor adds qubits (as in SquidASM, a program may use every qubit of its node): "
-        f"{limit}, or hold fewer qubits at once{nv_note}. The controller said: {cause}"
+        f"{advice}{nv_note}. The controller said: {cause}"
     )
     # NO_QUBIT also where the controller saw an address outside the unit module:
     # that module is the whole device, so the device has no qubit to give.
