@@ -210,3 +210,24 @@ def test_a_failing_committed_subroutine_raises_in_the_program() -> None:
     assert str(caught.value).startswith("node 'Alice', app 0, t=")
     assert "'cnot Q0 Q1': RuleViolation: the qubit with address 1 was not allocated for app " \
         "ID 0 on node 'Alice' (rule: qubit-allocated) [GENERAL]" in str(caught.value)
+
+
+def test_sdk_code_precompiled_with_compile_is_committed_and_its_futures_resolve() -> None:
+    from netqasm.sdk.qubit import Qubit
+
+    class Precompiled(Program):
+        @property
+        def meta(self) -> ProgramMeta:
+            return ProgramMeta(name="precompiled")
+
+        def run(self, context: Any) -> Any:
+            conn = context.connection
+            q = Qubit(conn)
+            q.X()
+            m = q.measure()
+            subroutine = conn.compile()  # netqasm: compile now, send later
+            yield from conn.commit_subroutine(subroutine)
+            return int(m)
+
+    results = netqsim.run(one_node(), {"Alice": Precompiled()}, num_times=3, seed=1)
+    assert results["Alice"] == [1, 1, 1]
