@@ -81,11 +81,15 @@ def _drop(value: Any, locs: list[Loc]) -> Any:
 
 
 def _stacklevel() -> int:
-    """``warnings.warn`` stack level of the first caller outside this package."""
-    here = Path(__file__).parent
+    """``warnings.warn`` stack level of the first caller outside netqsim.
+
+    (Loading may go through the compatibility layer, e.g. netbuilder's
+    ``NetworkConfig.from_file``; the warning points at the user's line.)
+    """
+    netqsim_root = Path(__file__).parent.parent
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and Path(frame.f_code.co_filename).parent == here:
+    while frame is not None and Path(frame.f_code.co_filename).is_relative_to(netqsim_root):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level

@@ -300,6 +300,16 @@ class _PairEntry(ConfigModel):
         return out
 
     @property
+    def node1(self) -> str:
+        """``stack1`` under netsquid-netbuilder's newer name."""
+        return self.stack1
+
+    @property
+    def node2(self) -> str:
+        """``stack2`` under netsquid-netbuilder's newer name."""
+        return self.stack2
+
+    @property
     def pair(self) -> frozenset[str]:
         """The two stack names, unordered."""
         return frozenset((self.stack1, self.stack2))
