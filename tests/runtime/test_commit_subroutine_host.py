@@ -231,3 +231,28 @@ def test_sdk_code_precompiled_with_compile_is_committed_and_its_futures_resolve(
 
     results = netqsim.run(one_node(), {"Alice": Precompiled()}, num_times=3, seed=1)
     assert results["Alice"] == [1, 1, 1]
+
+
+def test_an_instantiated_template_is_committed_with_the_values_filled_in() -> None:
+    # netqasm's instantiate() fills the operands but keeps the subroutine's argument
+    # names, so only the operands say whether a template is still open.
+    from netqasm.lang.operand import Template
+    from netqasm.sdk.qubit import Qubit
+
+    class Filled(Program):
+        @property
+        def meta(self) -> ProgramMeta:
+            return ProgramMeta(name="filled")
+
+        def run(self, context: Any) -> Any:
+            conn = context.connection
+            q = Qubit(conn)
+            q.rot_X(n=Template("turn"), d=1)  # n x pi/2 about X
+            m = q.measure()
+            subroutine = conn.compile()
+            subroutine.instantiate(app_id=conn.app_id, arguments={"turn": 2})  # pi: |1>
+            yield from conn.commit_subroutine(subroutine)
+            return int(m)
+
+    results = netqsim.run(one_node(), {"Alice": Filled()}, num_times=3, seed=1)
+    assert results["Alice"] == [1, 1, 1]

@@ -28,6 +28,7 @@ from typing import Any
 from netqasm.backend.messages import MESSAGE_TYPE, MESSAGE_TYPE_BYTES, MessageType
 from netqasm.lang.encoding import METADATA_BYTES, Metadata
 from netqasm.lang.ir import ProtoSubroutine
+from netqasm.lang.operand import Template
 from netqasm.lang.subroutine import Subroutine
 from netqasm.lang.version import NETQASM_VERSION
 from netqasm.sdk.builder import Builder
@@ -75,9 +76,12 @@ def subroutine_message(subroutine: Subroutine, app_id: int) -> tuple[bytes, int]
     ``subroutine`` is not changed (its own application id is not used).
     Raises ``ValueError`` if it still has template arguments to fill in.
     """
-    if subroutine.arguments:
+    # ``instantiate`` fills the operands in but keeps ``arguments``: look at the operands
+    unfilled = sorted({op.name for instr in subroutine.instructions
+                       for op in instr.operands if isinstance(op, Template)})
+    if unfilled:
         raise ValueError(
-            f"the subroutine has template arguments {', '.join(subroutine.arguments)} without "
+            f"the subroutine has template arguments {', '.join(unfilled)} without "
             "values: fill them in with subroutine.instantiate(app_id, {name: value, ...}) "
             "before committing it"
         )
