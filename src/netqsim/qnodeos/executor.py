@@ -24,6 +24,7 @@ from netqasm.qlink_compat import ReturnType, get_creator_node_id
 
 from netqsim.hardware.errors import NoQubitError, UnsupportedInstruction
 from netqsim.kernel import Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.qnodeos.checks import (
     BudgetExceeded,
     StaticCheckError,
@@ -89,6 +90,7 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._dispatch_cache = {}
         #: Called as ``hook(executor, app_id, action, role)`` on ``breakpoint``.
         self.breakpoint_hook: Callable[[NodeExecutor, int, int, int], None] | None = None
+        self._stack_log = StackLog("qnodeos", name, sim)
 
     # -- identity and time -----------------------------------------------------
     @property
@@ -236,8 +238,16 @@ class NodeExecutor(InstructionHandlers, Executor):
         """
         subroutine_id = self._get_new_subroutine_id()
         self._subroutines[subroutine_id] = _Running(app_id)  # type: ignore[assignment]
+        log = self._stack_log
+        if log.on:
+            start = self._sim.now
+            log.info("running subroutine %d of app %d (%d instructions)", subroutine_id, app_id,
+                     len(instructions))
         yield from self._execute_commands(subroutine_id, instructions)
         self._clear_subroutine(subroutine_id)
+        if log.on:
+            log.info("subroutine %d of app %d done after %s ns", subroutine_id, app_id,
+                     self._sim.now - start)
 
     def _execute_commands(self, subroutine_id: int, commands: list[NetQASMInstruction]) -> Gen:
         app_id = self._subroutines[subroutine_id].app_id
