@@ -70,7 +70,7 @@ class StackLog:
 
     __slots__ = ("_clock", "logger", "on")
 
-    def __init__(self, layer: str, node: str, clock: Clock) -> None:
+    def __init__(self, layer: str, node: str, clock: Clock | None) -> None:
         #: The :mod:`logging` logger, ``netqsim.<layer>.<node>``.
         self.logger = logging.getLogger(f"{ROOT_LOGGER}.{layer}.{node}")
         self._clock = clock
@@ -81,8 +81,8 @@ class StackLog:
         """Log ``msg % args`` at ``level``, stamped with the simulation's current time."""
         if self.logger.isEnabledFor(level):
             # stacklevel 3: the record names the component's call site, not this method.
-            self.logger.log(level, msg, *args, extra={"sim_time": self._clock.now},
-                            stacklevel=3)
+            now = NO_TIME if self._clock is None else self._clock.now
+            self.logger.log(level, msg, *args, extra={"sim_time": now}, stacklevel=3)
 
     def info(self, msg: str, *args: Any) -> None:
         """Log ``msg % args`` at INFO, stamped with the simulation's current time."""
@@ -100,7 +100,8 @@ class StackLog:
 def program_logger(context: Any) -> StackLog:
     """The logger ``netqsim.program.<node>`` for a program, stamped with its simulation's time.
 
-    ``context`` is the program's ``ProgramContext`` (its ``node_name`` and ``sim``).
+    ``context`` is the program's ``ProgramContext`` (its ``node_name`` and ``sim``;
+    without a simulator the records carry ``sim_time`` ``"-"``).
     """
     return StackLog("program", context.node_name, context.sim)
 
