@@ -13,7 +13,8 @@ its layer and node, under the ``netqsim`` logger:
 
 Each record carries ``sim_time``: the simulated time in ns of the simulation
 that logged it (read from that simulation's clock, so two simulations in one
-process never mix their times). All these records are at INFO.
+process never mix their times); ``simtime``, SquidASM's name, holds the same.
+All these records are at INFO.
 
 Logging is off by default: the ``netqsim`` logger starts at WARNING. The stack
 reads whether INFO is enabled once, when a component is built (that is, when a
@@ -77,24 +78,28 @@ class StackLog:
         #: True if INFO records are enabled (as when this object was made).
         self.on = self.logger.isEnabledFor(logging.INFO)
 
+    def _emit(self, level: int, msg: str, args: tuple[Any, ...]) -> None:
+        if self.logger.isEnabledFor(level):
+            now = NO_TIME if self._clock is None else self._clock.now
+            # stacklevel 3: the record names the component's call site, not this class.
+            self.logger.log(level, msg, *args, extra={"sim_time": now, "simtime": now},
+                            stacklevel=3)
+
     def log(self, level: int, msg: str, *args: Any) -> None:
         """Log ``msg % args`` at ``level``, stamped with the simulation's current time."""
-        if self.logger.isEnabledFor(level):
-            # stacklevel 3: the record names the component's call site, not this method.
-            now = NO_TIME if self._clock is None else self._clock.now
-            self.logger.log(level, msg, *args, extra={"sim_time": now}, stacklevel=3)
+        self._emit(level, msg, args)
 
     def info(self, msg: str, *args: Any) -> None:
         """Log ``msg % args`` at INFO, stamped with the simulation's current time."""
-        self.log(logging.INFO, msg, *args)
+        self._emit(logging.INFO, msg, args)
 
     def debug(self, msg: str, *args: Any) -> None:
         """Log ``msg % args`` at DEBUG, stamped with the simulation's current time."""
-        self.log(logging.DEBUG, msg, *args)
+        self._emit(logging.DEBUG, msg, args)
 
     def warning(self, msg: str, *args: Any) -> None:
         """Log ``msg % args`` at WARNING, stamped with the simulation's current time."""
-        self.log(logging.WARNING, msg, *args)
+        self._emit(logging.WARNING, msg, args)
 
 
 def program_logger(context: Any) -> StackLog:
@@ -107,7 +112,7 @@ def program_logger(context: Any) -> StackLog:
 
 
 class SimTimeFilter(logging.Filter):
-    """Gives every record a ``sim_time`` attribute, for formats that show it.
+    """Gives every record ``sim_time`` (and SquidASM's ``simtime``), for formats that show it.
 
     Records of the stack already carry the time of their simulation. Others
     (a program's logger from :meth:`LogManager.get_stack_logger`) get
@@ -122,7 +127,7 @@ class SimTimeFilter(logging.Filter):
         """Add ``sim_time`` if missing; never drops a record."""
         if not hasattr(record, "sim_time"):
             now = self.fallback() if self.fallback is not None else None
-            record.sim_time = NO_TIME if now is None else now
+            record.sim_time = record.simtime = NO_TIME if now is None else now
         return True
 
 

@@ -176,3 +176,17 @@ def test_log_manager_files_console_and_errors(records: Records, tmp_path: Path,
     root = logging.getLogger("netqsim")
     assert root.level == logging.WARNING and root.propagate
     assert not [h for h in root.handlers if h is not records]
+
+
+def test_records_name_their_call_site_and_carry_squidasm_simtime(records: Records) -> None:
+    sim = Simulator(seed=1)
+    log = StackLog("host", "Alice", sim)
+    logging.getLogger("netqsim").setLevel(logging.DEBUG)
+    sim.run(until=250.0)
+    log.debug("first")
+    log.log(logging.INFO, "second")
+    first, second = records.records
+    assert (first.sim_time, first.simtime, first.levelno) == (250.0, 250.0, logging.DEBUG)
+    assert (second.getMessage(), second.levelno) == ("second", logging.INFO)
+    assert {first.funcName, second.funcName} == {
+        "test_records_name_their_call_site_and_carry_squidasm_simtime"}
