@@ -244,7 +244,7 @@ class QuantumProcessor(ABC):
         (p,) = self._positions(pos)
         self._check("init", (p,))
         yield from self._lock.acquire()
-        start = self.sim._now
+        start = self.sim._now if self._log.on else 0.0
         try:
             yield from self._do_init(p)
         finally:
@@ -271,7 +271,7 @@ class QuantumProcessor(ABC):
                 raise ValueError(f"{mnemonic} on device {self.name!r} needs an angle")
             angle = float(angle)
         yield from self._lock.acquire()
-        start = self.sim._now
+        start = self.sim._now if self._log.on else 0.0
         try:
             yield from self._do_gate(mnemonic, pos, angle)
         finally:
@@ -292,7 +292,7 @@ class QuantumProcessor(ABC):
         (p,) = self._positions(pos)
         self._check("meas", (p,))
         yield from self._lock.acquire()
-        start = self.sim._now
+        start = self.sim._now if self._log.on else 0.0
         try:
             outcome = yield from self._do_measure(p, basis)
         finally:
