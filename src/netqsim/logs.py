@@ -3,13 +3,13 @@
 Every component of a node logs to a standard :mod:`logging` logger named after
 its layer and node, under the ``netqsim`` logger:
 
-========================  ================================================================
-``netqsim.host.NODE``     host messages sent to the node controller and their answers
-``netqsim.qnodeos.NODE``  messages the controller received and answered, subroutines run
-``netqsim.netstack.NODE`` EPR requests sent, received and accepted; pairs delivered
-``netqsim.processor.NODE`` quantum instructions (init, gates, measurements), with duration
-``netqsim.program.NODE``  a program's own records (:func:`program_logger`)
-========================  ================================================================
+==========================  ==============================================================
+``netqsim.host.NODE``       host messages sent to the node controller and their answers
+``netqsim.qnodeos.NODE``    messages the controller received and answered, subroutines run
+``netqsim.netstack.NODE``   EPR requests sent, received and accepted; pairs delivered
+``netqsim.processor.NODE``  quantum instructions (init, gates, measurements), with duration
+``netqsim.program.NODE``    a program's own records (:func:`program_logger`)
+==========================  ==============================================================
 
 Each record carries ``sim_time``: the simulated time in ns of the simulation
 that logged it (read from that simulation's clock, so two simulations in one
@@ -35,6 +35,7 @@ from typing import Any, Protocol
 
 __all__ = [
     "FORMAT",
+    "NO_TIME",
     "ROOT_LOGGER",
     "LogManager",
     "SimTimeFilter",
@@ -46,7 +47,7 @@ __all__ = [
 ROOT_LOGGER = "netqsim"
 #: The format of :class:`LogManager`'s handlers (SquidASM's, with netqsim's time attribute).
 FORMAT = "%(levelname)s:%(sim_time)s ns:%(name)s:%(message)s"
-#: ``sim_time`` of a record that no simulation stamped (logged outside a program).
+#: ``sim_time`` of a record that no simulation stamped (logged outside any simulation).
 NO_TIME = "-"
 
 _root = logging.getLogger(ROOT_LOGGER)
