@@ -11,7 +11,12 @@ the same time, each by its own link.
 Results go to the executors in netqasm's link-layer formats
 (``LinkLayerOKTypeK``/``LinkLayerOKTypeM``), filling the programs' result
 arrays. The Bell state the link heralded is reported as it is; the NetQASM
-SDK compiles the corrections on the receiving side.
+SDK compiles the corrections on the receiving side. GOODNESS is the
+generation duration in whole microseconds, as SquidASM writes it: from the
+moment the link took the request up to this pair's delivery (so it grows
+with the pair index). The SDK reads it as ``generation_duration`` and its
+``min_fidelity_all_at_end`` loop retries while it is not below
+``100000 - 900 * F_min``.
 """
 
 from __future__ import annotations
@@ -42,7 +47,6 @@ from netqsim.logs import StackLog
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
 from netqsim.qnodeos.measure import measurement_basis
-from netqsim.quantum import bell_state, fidelity
 
 if TYPE_CHECKING:
     from netqsim.qnodeos.executor import NodeExecutor
@@ -74,15 +78,11 @@ _RANDOM_BASES = {
 }
 
 
-def goodness_for(fid: float) -> int:
-    """The GOODNESS value that makes the SDK's ``min_fidelity_all_at_end`` test exact.
-
-    The SDK stops retrying when GOODNESS < 100000 - 900 * F_min (F_min in
-    percent; it reads GOODNESS as an NV generation time in us). This value
-    passes that test exactly when the delivered fidelity is at least F_min.
-    """
-    # The 1e-6 absorbs rounding (0.9 * 90000 is 80999.99999...).
-    return max(0, math.ceil(100_000 - 90_000 * fid - 1e-6) - 1)
+def generation_duration_us(duration_ns: float) -> int:
+    """A generation duration in whole microseconds, rounded down, as SquidASM reports it."""
+    # Sums of float times can land a hair below a whole microsecond (3 us as
+    # 2999.9999999996 ns); 1e-6 us (1 ps) of slack counts those as 3 us.
+    return math.floor(duration_ns / 1000 + 1e-6)
 
 
 def _observable_basis(unitary: np.ndarray) -> Basis:
@@ -301,7 +301,9 @@ class NetworkStack(BaseNetworkStack):
         if link.stack1 != self.name:
             pair.reverse()
         place_joint(pair, delivery.state)
-        goodness = goodness_for(fidelity(delivery.state, bell_state(delivery.bell_index)))
+        # Both ends report the same duration, so the two SDK retry loops of a
+        # min_fidelity_all_at_end request always agree on whether to try again.
+        goodness = generation_duration_us(self.sim.now - link.held_since)
         common = {
             "create_id": request.create_id,
             "sequence_number": index,
