@@ -18,7 +18,6 @@ from netqsim.host.program import Program, ProgramContext
 from netqsim.host.sockets import Socket
 from netqsim.host.streams import StreamPorts
 from netqsim.kernel import Simulator
-from netqsim.logs import StackLog
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.qnodeos.controller import MAX_APP_ID
 
@@ -74,7 +73,6 @@ class Host:
         self._connection_templates: dict[tuple[type, int], HostConnection] = {}
         #: This node's classical streams (numbered per peer across iterations).
         self.streams = StreamPorts(classical, node_name)
-        self._log = StackLog("host", node_name, sim)
 
     def run_program(self, program: Program, iterations: int, results: list[Any]) -> Gen:
         """Run ``program`` ``iterations`` times in a row, appending each result."""
@@ -154,11 +152,7 @@ class Host:
         }
         context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng,
                                  streams=self.streams)
-        if self._log.on:
-            self._log.info("program %r starts as app %d", meta.name, app_id)
         result = yield from drive(program.run(context), self.sim)
-        if self._log.on:
-            self._log.info("program %r (app %d) returned", meta.name, app_id)
         conn.flush()
         stopped = self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
                                      what=f"StopApp of app {app_id}")

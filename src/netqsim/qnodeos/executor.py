@@ -91,6 +91,8 @@ class NodeExecutor(InstructionHandlers, Executor):
         #: Called as ``hook(executor, app_id, action, role)`` on ``breakpoint``.
         self.breakpoint_hook: Callable[[NodeExecutor, int, int, int], None] | None = None
         self._stack_log = StackLog("qnodeos", name, sim)
+        # Pairs reach the executor whichever way the network made them.
+        self._pair_log = StackLog("netstack", name, sim)
 
     # -- identity and time -----------------------------------------------------
     @property
@@ -361,6 +363,10 @@ class NodeExecutor(InstructionHandlers, Executor):
         """
         if self._orphans and self._discard_orphan(response):
             return
+        if self._pair_log.on:
+            self._pair_log.info("pair %d of request %d with node id %d delivered: %s",
+                                response.sequence_number, response.create_id,
+                                response.remote_node_id, _delivered(response))
         self._handle_epr_response(response)
 
     def _wait_to_handle_epr_responses(self) -> None:
@@ -447,6 +453,17 @@ class NodeExecutor(InstructionHandlers, Executor):
                 f"on node {self.name!r}"
             )
         return int(unit_module[virtual_address])  # type: ignore[arg-type]
+
+
+def _delivered(result: Any) -> str:
+    """What a node got of a pair, for its log."""
+    if result.type == ReturnType.OK_K:
+        where = f"kept at position {result.logical_qubit_id}"
+    else:
+        basis = getattr(result.measurement_basis, "name", result.measurement_basis)
+        where = f"measured in {basis}: {result.measurement_outcome}"
+    bell = getattr(result.bell_state, "name", result.bell_state)
+    return f"{where}, {bell}, generation duration {result.goodness} us"
 
 
 class _Running:

@@ -94,17 +94,6 @@ def _observable_basis(unitary: np.ndarray) -> Basis:
     return Basis.Z
 
 
-def _delivered(result: Any) -> str:
-    """What a node got of a pair, for its log."""
-    if result.type == ReturnType.OK_K:
-        where = f"kept at position {result.logical_qubit_id}"
-    else:
-        basis = getattr(result.measurement_basis, "name", result.measurement_basis)
-        where = f"measured in {basis}: {result.measurement_outcome}"
-    bell = getattr(result.bell_state, "name", result.bell_state)
-    return f"{where}, {bell}, goodness {result.goodness}"
-
-
 @dataclass(eq=False)
 class EntanglementRequest:
     """A creator's request, as both network stacks know it."""
@@ -147,6 +136,7 @@ class NetworkStack(BaseNetworkStack):
         self.processor = processor
         self._classical = classical
         self._rng = rng
+        self._log = StackLog("netstack", name, sim)
         self._peers: dict[int, tuple[NetworkStack, EntanglementLink]] = {}
         self._sockets: dict[tuple[int, int], int] = {}
         self._incoming: dict[tuple[int, int], deque[EntanglementRequest]] = defaultdict(deque)
@@ -154,7 +144,6 @@ class NetworkStack(BaseNetworkStack):
         self._qubit_waiters: list[Event] = []
         self._next_create_id = 0
         self._unanswered: dict[int, EntanglementRequest] = {}
-        self._log = StackLog("netstack", name, sim)
         sim.add_stall_reporter(self._unfinished)
 
     def connect(self, peer: NetworkStack, link: EntanglementLink) -> None:
@@ -205,10 +194,10 @@ class NetworkStack(BaseNetworkStack):
         peer, _ = self._peer(request.remote_node_id)
         entanglement = EntanglementRequest(request, self._next_create_id, self, peer)
         self._next_create_id += 1
-        self._unanswered[entanglement.create_id] = entanglement
-        self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
         if self._log.on:
             self._log.info("sent %s", entanglement.describe())
+        self._unanswered[entanglement.create_id] = entanglement
+        self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
 
     def receive_registered(self, remote_node_id: int, purpose_id: int) -> None:
         """The local program issued ``recv_epr``: a matching request may start."""
@@ -216,8 +205,8 @@ class NetworkStack(BaseNetworkStack):
         key = (remote_node_id, purpose_id)
         self._receives[key] += 1
         if self._log.on:
-            self._log.info("receive registered for EPR socket purpose %d with %r", purpose_id,
-                           self._peer(remote_node_id)[0].name)
+            self._log.info("receive registered for EPR socket purpose %d with node id %d",
+                           purpose_id, remote_node_id)
         self._match(key)
 
     def qubit_freed(self) -> None:
@@ -335,10 +324,6 @@ class NetworkStack(BaseNetworkStack):
             theirs = peer._keep_result(remote, 1, self.node_id, common)
         self.executor.handle_epr_response(mine)
         peer.executor.handle_epr_response(theirs)
-        for stack, result in ((self, mine), (peer, theirs)):
-            if stack._log.on:
-                stack._log.info("pair %d of %s delivered: %s", index, request.describe(),
-                                _delivered(result))
 
     def _keep_result(
         self, position: int, direction: int, remote_id: int, common: dict[str, Any]
