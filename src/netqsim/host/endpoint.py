@@ -16,6 +16,7 @@ from netqasm.lang.operand import Register
 from netqasm.runtime.settings import get_is_using_hardware
 from netqasm.sdk.shared_memory import Arrays, SharedMemory
 
+from netqsim.host.shared_memory import HostSharedMemory
 from netqsim.kernel import Channel, Event, Simulator
 from netqsim.logs import StackLog
 from netqsim.qnodeos.errors import InstructionError
@@ -125,6 +126,10 @@ class HostEndpoint:
         done.succeed()
 
 
+#: Shared memories that store arrays exactly as netqasm's SharedMemory does.
+_NETQASM_MEMORIES = (SharedMemory, HostSharedMemory)
+
+
 def store_returned_array(memory: Any, address: int, values: list[int | None]) -> None:
     """``memory.init_new_array(address, new_array=values)``: a returned array replaces any old one.
 
@@ -134,7 +139,7 @@ def store_returned_array(memory: Any, address: int, values: list[int | None]) ->
     stored as netqasm would store it, without a call per value.
     """
     if (
-        type(memory) is SharedMemory
+        type(memory) in _NETQASM_MEMORIES
         and type(memory._arrays) is Arrays
         and type(values) is list
         and not get_is_using_hardware()
