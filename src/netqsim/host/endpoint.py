@@ -18,6 +18,7 @@ from netqasm.sdk.shared_memory import Arrays, SharedMemory
 
 from netqsim.host.shared_memory import HostSharedMemory
 from netqsim.kernel import Channel, Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.wire import decode_return_message, done_message_id
 
@@ -48,6 +49,8 @@ class HostEndpoint:
         self._error_details = error_details
         self._sent = 0
         self._pending: dict[int, tuple[Event, SharedMemory | None, int | None, str]] = {}
+        #: The host's log (``netqsim.host.<node>``): messages sent and answered.
+        self.log = StackLog("host", node, sim)
         sim.process(self._read_replies(), name=f"{node}/host replies", daemon=True)
 
     def send(
@@ -77,6 +80,8 @@ class HostEndpoint:
         done = self._sim.event(f"{self._node} controller's reply to {what} (message {msg_id})")
         self._pending[msg_id] = (done, memory, app_id, what)
         self._to_controller.send(bytes(raw))
+        if self.log.on:
+            self.log.info("sent message %d: %s", msg_id, what)
         return done
 
     def _read_replies(self) -> Generator[Any, Any, None]:
@@ -100,6 +105,9 @@ class HostEndpoint:
 
     def _complete(self, msg_id: int, returns: list[Any], error: ErrorCode | None) -> None:
         done, memory, app_id, what = self._pending.pop(msg_id)
+        if self.log.on:
+            self.log.info("message %d answered%s: %s (%d return values)", msg_id,
+                          "" if error is None else f" with {error.name}", what, len(returns))
         if error is not None:
             detail = self._error_details(msg_id) if self._error_details is not None else None
             if detail is None:

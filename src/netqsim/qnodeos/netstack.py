@@ -43,6 +43,7 @@ from netqasm.qlink_compat import (
 from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.hardware.processor import place_joint
 from netqsim.kernel import Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
 from netqsim.qnodeos.measure import measurement_basis
@@ -135,6 +136,7 @@ class NetworkStack(BaseNetworkStack):
         self.processor = processor
         self._classical = classical
         self._rng = rng
+        self._log = StackLog("netstack", name, sim)
         self._peers: dict[int, tuple[NetworkStack, EntanglementLink]] = {}
         self._sockets: dict[tuple[int, int], int] = {}
         self._incoming: dict[tuple[int, int], deque[EntanglementRequest]] = defaultdict(deque)
@@ -192,6 +194,8 @@ class NetworkStack(BaseNetworkStack):
         peer, _ = self._peer(request.remote_node_id)
         entanglement = EntanglementRequest(request, self._next_create_id, self, peer)
         self._next_create_id += 1
+        if self._log.on:
+            self._log.info("sent %s", entanglement.describe())
         self._unanswered[entanglement.create_id] = entanglement
         self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
 
@@ -200,6 +204,9 @@ class NetworkStack(BaseNetworkStack):
         self._peer(remote_node_id)
         key = (remote_node_id, purpose_id)
         self._receives[key] += 1
+        if self._log.on:
+            self._log.info("receive registered for EPR socket purpose %d with node id %d",
+                           purpose_id, remote_node_id)
         self._match(key)
 
     def qubit_freed(self) -> None:
@@ -213,6 +220,9 @@ class NetworkStack(BaseNetworkStack):
         inbox = self._classical.mailbox(self.name, peer.name, NETSTACK_KEY)
         while True:
             kind, request = yield inbox.recv()
+            if self._log.on:
+                self._log.info("%s %s", "received" if kind == "REQ" else "peer ready for",
+                               request.describe())
             if kind == "REQ":
                 key = (request.creator.node_id, request.create.purpose_id)
                 self._incoming[key].append(request)

@@ -34,6 +34,8 @@ MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("squidasm.sim.stack.program", _P + "stack_program",
               ("Program", "ProgramContext", "ProgramMeta")),
     ModuleMap("squidasm.sim.stack.csocket", _P + "stack_program", ("ClassicalSocket",)),
+    ModuleMap("squidasm.sim.stack.common", _P + "logs"),
+    ModuleMap("netsquid_netbuilder.logger", _P + "logs"),
     ModuleMap("squidasm.util", _P + "util", _UTIL),
     ModuleMap("squidasm.util.util", _P + "util", _UTIL),
     ModuleMap("squidasm.util.routines", _P + "routines"),
