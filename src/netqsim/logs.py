@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +41,7 @@ __all__ = [
     "LogManager",
     "SimTimeFilter",
     "StackLog",
+    "logging_restored",
     "program_logger",
 ]
 
@@ -233,3 +235,31 @@ class LogManager:
         logger.setLevel(logging.WARNING)
         if hasattr(logger, cls._MARK):
             delattr(logger, cls._MARK)
+
+
+@contextmanager
+def logging_restored() -> Iterator[None]:
+    """Within the block, log setup may change; afterwards the ``netqsim`` logger is as before.
+
+    Its level, propagation and :class:`LogManager` setup come back, and the
+    handlers added inside the block are removed and closed (their files
+    flushed). The script runners use it, so a script that calls
+    ``LogManager.log_to_file`` leaves nothing attached when it was run in-process.
+    """
+    logger = logging.getLogger(ROOT_LOGGER)
+    level, propagate, handlers = logger.level, logger.propagate, list(logger.handlers)
+    mark = getattr(logger, LogManager._MARK, None)
+    try:
+        yield
+    finally:
+        for handler in list(logger.handlers):
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.setLevel(level)
+        logger.propagate = propagate
+        if mark is None:
+            if hasattr(logger, LogManager._MARK):
+                delattr(logger, LogManager._MARK)
+        else:
+            setattr(logger, LogManager._MARK, mark)

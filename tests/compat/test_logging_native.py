@@ -190,3 +190,22 @@ def test_records_name_their_call_site_and_carry_squidasm_simtime(records: Record
     assert (second.getMessage(), second.levelno) == ("second", logging.INFO)
     assert {first.funcName, second.funcName} == {
         "test_records_name_their_call_site_and_carry_squidasm_simtime"}
+
+
+def test_a_script_run_in_process_leaves_no_log_setup_behind(tmp_path: Path) -> None:
+    from netqsim.compat.runner import run_script
+    from netqsim.compat.squidasm import MODULES
+
+    log_file = tmp_path / "run.log"
+    script = tmp_path / "logs.py"
+    script.write_text(
+        "from squidasm.sim.stack.common import LogManager\n"
+        "LogManager.set_log_level('INFO')\n"
+        f"LogManager.log_to_file({str(log_file)!r})\n"
+        "LogManager.get_stack_logger('script').info('hello')\n"
+    )
+    logger = logging.getLogger("netqsim")
+    before = (logger.level, logger.propagate, list(logger.handlers))
+    assert run_script(script, [], MODULES) == 0
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before
+    assert "hello" in log_file.read_text()  # the file was flushed and closed, not lost

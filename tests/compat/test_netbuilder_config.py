@@ -1,4 +1,4 @@
-"""netsquid-netbuilder's ``NetworkConfig`` spelling (processing_nodes, node1/node2) runs as written."""
+"""netsquid-netbuilder's ``NetworkConfig`` spelling (processing_nodes, node1/node2) runs."""
 
 from __future__ import annotations
 

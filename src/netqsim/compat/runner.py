@@ -16,6 +16,7 @@ from pathlib import Path
 from netqsim.compat.hook import ModuleMap, compat_imports
 from netqsim.compat.session import session
 from netqsim.config import lenient_loading
+from netqsim.logs import logging_restored
 
 __all__ = ["ScriptNotFound", "run_script"]
 
@@ -51,7 +52,7 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     path first, so that it stays valid in the new working directory), and the modules of
     ``maps`` are importable, and configs load leniently (unknown keys are
     dropped with a warning, :func:`netqsim.config.lenient_loading`);
-    everything is restored afterwards, and the
+    everything is restored afterwards (the script's log setup too), and the
     modules imported from the script's folder are forgotten. A
     ``SystemExit`` of the script propagates (its code is the exit status); any
     other exception of the script prints its traceback to stderr and gives 1.
@@ -69,7 +70,7 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     os.chdir(folder)
     try:
         # Foreign scripts' YAML files carry keys their simulators ignore: warn, don't fail.
-        with session(), compat_imports(maps), lenient_loading():
+        with session(), compat_imports(maps), lenient_loading(), logging_restored():
             try:
                 runpy.run_path(str(script), run_name="__main__")
             except (SystemExit, KeyboardInterrupt):

@@ -7,7 +7,6 @@ from netsquid_netbuilder.base_configs import (
     ProcessingNodeConfig,
 )
 from netsquid_netbuilder.modules.qdevices.generic import GenericQDeviceConfig
-
 from squidasm.run.stack.run import run
 from squidasm.sim.stack.program import Program, ProgramContext, ProgramMeta
 
@@ -44,7 +43,7 @@ from_file = NetworkConfig.from_file("network.yaml")
 print("nodes:", [node.name for node in from_file.processing_nodes],
       "link:", from_file.links[0].node1, from_file.links[0].node2)
 alice, bob = run(from_file, {"Alice": Creator(), "Bob": Receiver()}, num_times=3)
-print("equal:", [a == b[0] for a, b in zip(alice, bob)], "bob:", [b[1:] for b in bob])
+print("equal:", [a == b[0] for a, b in zip(alice, bob, strict=True)], "bob:", [b[1:] for b in bob])
 
 nodes = [ProcessingNodeConfig(name=name, qdevice_typ="generic",
                               qdevice_cfg=GenericQDeviceConfig.perfect_config())
@@ -52,4 +51,4 @@ nodes = [ProcessingNodeConfig(name=name, qdevice_typ="generic",
 built = NetworkConfig(processing_nodes=nodes, links=[LinkConfig.perfect_config("Alice", "Bob")],
                       clinks=[CLinkConfig.perfect_config("Alice", "Bob")])
 alice, bob = run(built, {"Alice": Creator(), "Bob": Receiver()}, num_times=2)
-print("built equal:", [a == b[0] for a, b in zip(alice, bob)])
+print("built equal:", [a == b[0] for a, b in zip(alice, bob, strict=True)])
