@@ -1,0 +1,498 @@
+"""asyncio on simulated time: the event loop a SimulaQron script's ``asyncio.run`` gets.
+
+:class:`SimulatedLoop` is an ``asyncio`` event loop (``BaseEventLoop``) whose
+clock is the simulator's and whose sockets are netqsim's classical streams, so
+asyncio's own machinery -- tasks, ``asyncio.sleep``, ``gather``,
+``wait_for``, ``open_connection``/``start_server`` and their
+``StreamReader``/``StreamWriter`` -- runs unchanged in a script, in simulated
+time. It runs on the script's thread. Whenever it has nothing ready to run,
+its *idle wait* is one ``call(...)`` into the simulator that returns at the
+first of: bytes or a connection arriving for this node, its next timer, or
+the end of serving. Meanwhile the other scripts and the simulation run. A
+blocking call inside a handler (``conn.flush()``) blocks this script only.
+
+Addresses are SimulaQron's application sockets: ``open_connection(host,
+port)`` connects to the node whose ``app_socket`` is ``host:port``, and a
+script may listen only on its own node's. Connecting takes no simulated time;
+the server accepts one classical-link delay later. A connection made before
+the server listens waits for it (SimulaQron's scripts start their servers
+first and sleep before starting clients; here every script starts at t=0).
+
+Under :func:`simulated_asyncio`, ``asyncio.run`` (and ``new_event_loop`` /
+``get_event_loop``) on a script's thread gives a :class:`SimulatedLoop`;
+other threads get asyncio's usual loops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from netqsim.compat.simulaqron.context import ScriptNode, current_script
+from netqsim.host.streams import CONNECT_KEY, EOF, StreamKey, StreamWriter
+from netqsim.kernel import AnyOf, Channel, Event
+
+__all__ = ["ServingEnded", "SimulatedLoop", "SimulatedLoopPolicy", "simulated_asyncio"]
+
+Gen = Generator[Any, Any, Any]
+
+
+class ServingEnded(BaseException):
+    """Ends a script that only serves once every other script has finished.
+
+    Raised out of the serving script's ``asyncio.run``; the runner (and
+    ``SimulaQronClassicalServer.start_serving``) treat it as a normal end. A
+    ``BaseException``, so that a script's ``except Exception`` does not stop it.
+    """
+
+
+class _Source:
+    """A channel the loop reads from: a connection's bytes or a server's connection requests."""
+
+    __slots__ = ("channel", "deliver", "paused", "what")
+
+    def __init__(self, channel: Channel, deliver: Callable[[Any], None], what: str) -> None:
+        self.channel = channel
+        self.deliver = deliver
+        self.what = what
+        self.paused = False
+
+
+class IdleWait(AnyOf):
+    """What a script's idle event loop waits for (described in deadlock reports)."""
+
+    __slots__ = ("_what",)
+
+    def __init__(self, sim: Any, events: list[Event], what: str) -> None:
+        super().__init__(sim, events)
+        self._what = what
+
+    def describe(self) -> str:
+        return self._what
+
+
+class _Selector:
+    """The loop's stand-in for a selector: its ``select`` is the idle wait."""
+
+    def __init__(self, loop: SimulatedLoop) -> None:
+        self._loop = loop
+
+    def select(self, timeout: float | None) -> list[tuple[Callable[[Any], None], Any]]:
+        loop = self._loop
+        arrived = loop._arrived()
+        if arrived or timeout == 0:
+            return arrived
+        if loop._ending:
+            raise ServingEnded(f"{loop._script.name} stopped serving: every client has finished")
+        return loop._script.call(loop._idle(timeout))  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        pass
+
+
+class SimulatedLoop(asyncio.BaseEventLoop):
+    """An asyncio event loop for one SimulaQron script, in simulated time (see module doc)."""
+
+    def __init__(self, script: ScriptNode) -> None:
+        super().__init__()
+        self._script = script
+        self._selector = _Selector(self)
+        self._sources: list[_Source] = []
+        self._transports: list[SimulatedTransport] = []
+        self._servers: list[SimulatedServer] = []
+        self._handler_tasks: set[asyncio.Task[Any]] = set()
+        self._accepting = False
+        self._idle_stop: Event | None = None
+        self._ending = False
+        script.loop = self
+
+    # -- asyncio's hooks ---------------------------------------------------------------
+    def time(self) -> float:
+        """The simulated time, in seconds (asyncio's unit)."""
+        return self._script.sim.now * 1e-9
+
+    def _process_events(self, event_list: list[tuple[Callable[[Any], None], Any]]) -> None:
+        for deliver, message in event_list:
+            deliver(message)
+
+    def _write_to_self(self) -> None:
+        # Nothing to wake: the loop waits in simulated time, not on a socket.
+        pass
+
+    def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> Any:
+        task = super().create_task(coro, name=name, context=context)
+        if self._accepting:  # a server's connection handler
+            self._handler_tasks.add(task)
+        return task
+
+    def close(self) -> None:
+        """Close this loop's connections (the peers see EOF) and servers, then the loop."""
+        for server in list(self._servers):
+            server._stop_listening()
+        for transport in list(self._transports):
+            transport._shut()
+        if self._script.loop is self:
+            self._script.loop = None
+        super().close()
+
+    # -- sources and the idle wait -----------------------------------------------------
+    def _add_source(self, source: _Source) -> None:
+        self._sources.append(source)
+
+    def _remove_source(self, source: _Source) -> None:
+        if source in self._sources:
+            self._sources.remove(source)
+
+    def _arrived(self) -> list[tuple[Callable[[Any], None], Any]]:
+        """Everything that has arrived by now, source by source, in arrival order."""
+        out = []
+        for source in list(self._sources):
+            if not source.paused:
+                out.extend((source.deliver, m) for m in source.channel.take_arrived())
+        return out
+
+    def _idle(self, timeout: float | None) -> Gen:
+        """Wait in simulated time for the first arrival, timer or end of serving."""
+        sim = self._script.sim
+        active = [s for s in self._sources if not s.paused]
+        receives = [(s, s.channel.recv()) for s in active]
+        events: list[Event] = [r for _, r in receives]
+        timer = None
+        if timeout is not None:
+            timer = sim.timeout(timeout * 1e9)
+            events.append(timer)
+        self._idle_stop = stop = sim.event("end of serving")
+        events.append(stop)
+        wait = IdleWait(sim, events, self._describe_wait(active, timeout))
+        try:
+            yield wait
+        except BaseException:
+            for source, receive in receives:
+                source.channel.cancel(receive)  # nothing taken is lost
+            raise
+        finally:
+            self._idle_stop = None
+            if timer is not None and not timer.processed:
+                sim.unschedule(timer)
+        out = []
+        for source, receive in receives:
+            if receive.processed:
+                out.append((source.deliver, receive.value))
+                out.extend((source.deliver, m) for m in source.channel.take_arrived())
+            else:
+                source.channel.cancel(receive)
+        return out
+
+    def _describe_wait(self, sources: list[_Source], timeout: float | None) -> str:
+        what = [s.what for s in sources]
+        if timeout is not None:
+            what.append(f"a timer at t={(self.time() + timeout) * 1e9:g} ns")
+        waited = " or ".join(what) if what else (
+            "nothing that can happen (no connection open, no server listening, no timer)"
+        )
+        return f"the asyncio loop of {self._script.script.name} (node {self._script.name!r}) " \
+               f"waits for {waited}"
+
+    # -- serving -------------------------------------------------------------------------
+    @property
+    def serving_idle(self) -> bool:
+        """True while the loop only waits for new clients: listening, no handler running."""
+        return (
+            self._idle_stop is not None
+            and any(server.is_serving() for server in self._servers)
+            and all(task.done() for task in self._handler_tasks)
+        )
+
+    def end_serving(self) -> None:
+        """End the loop's serving: its idle wait raises :class:`ServingEnded`."""
+        self._ending = True
+        if self._idle_stop is not None and not self._idle_stop.triggered:
+            self._idle_stop.fail(
+                ServingEnded(f"{self._script.name} stopped serving: every client has finished")
+            )
+
+    # -- connections ---------------------------------------------------------------------
+    async def create_connection(  # type: ignore[override]
+        self, protocol_factory: Callable[[], asyncio.BaseProtocol], host: str | None = None,
+        port: int | None = None, **options: Any,
+    ) -> tuple[asyncio.Transport, asyncio.BaseProtocol]:
+        """Connect to the node whose SimulaQron application socket is ``host:port``."""
+        _refuse_options("create_connection", options)
+        script = self._script
+        peer = script.run.node_at(host, port)
+        if peer is None:
+            raise ConnectionRefusedError(
+                errno.ECONNREFUSED,
+                f"no node of the SimulaQron network has its application socket at "
+                f"{host}:{port} (nodes: {script.run.describe_addresses()})",
+            )
+        _, writer = script.host.streams.open(peer)
+        transport = SimulatedTransport(self, writer)
+        protocol = protocol_factory()
+        transport.set_protocol(protocol)
+        protocol.connection_made(transport)
+        return transport, protocol
+
+    async def create_server(  # type: ignore[override]
+        self, protocol_factory: Callable[[], asyncio.BaseProtocol], host: Any = None,
+        port: int | None = None, *, start_serving: bool = True, **options: Any,
+    ) -> SimulatedServer:
+        """Listen on this script's node's application socket."""
+        _refuse_options("create_server", options, allowed=("backlog", "reuse_address",
+                                                           "reuse_port", "family", "flags"))
+        script = self._script
+        own = script.run.address_of(script.name)
+        hosts = host if isinstance(host, (list, tuple)) else [host]
+        if port != own[1] or any(script.run.node_at(h, port) != script.name for h in hosts):
+            raise OSError(
+                errno.EADDRNOTAVAIL,
+                f"{script.script.name} runs node {script.name!r}, whose application socket "
+                f"is {own[0]}:{own[1]}; it cannot listen on {host}:{port}",
+            )
+        server = SimulatedServer(self, protocol_factory, own)
+        if start_serving:
+            server._listen()
+        return server
+
+
+def _refuse_options(what: str, options: dict[str, Any], allowed: tuple[str, ...] = ()) -> None:
+    unsupported = sorted(k for k, v in options.items() if v not in (None, 0, False)
+                         and k not in allowed)
+    if unsupported:
+        raise ValueError(
+            f"{what}: option(s) {', '.join(unsupported)} are not supported by netqsim's "
+            "simulated connections (plain TCP between SimulaQron application sockets only)"
+        )
+
+
+class SimulatedTransport(asyncio.Transport):
+    """One end of a connection between two scripts, over a netqsim classical stream."""
+
+    def __init__(self, loop: SimulatedLoop, writer: StreamWriter) -> None:
+        run = loop._script.run
+        super().__init__(extra={
+            "peername": run.address_of(writer.peer),
+            "sockname": run.address_of(writer.node),
+            "peer_node": writer.peer,
+            "stream": writer.key,
+        })
+        self._loop = loop
+        self._writer = writer
+        self._protocol: Any = None
+        self._closing = False
+        self.eof_received = False
+        inbox = run.network.classical.mailbox(writer.node, writer.peer, writer.key)
+        self._source = _Source(inbox, self._receive, f"bytes from {writer.peer} on {writer.key}")
+        loop._add_source(self._source)
+        loop._transports.append(self)
+
+    def set_protocol(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    def get_protocol(self) -> Any:
+        return self._protocol
+
+    def _receive(self, message: Any) -> None:
+        if message is EOF:
+            self.eof_received = True
+            self._loop._remove_source(self._source)
+            if not self._protocol.eof_received():
+                self.close()
+        elif not self._closing:
+            self._protocol.data_received(message)
+
+    def write(self, data: Any) -> None:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data argument must be a bytes-like object, not "
+                            f"{type(data).__name__!r}")
+        if self._closing:  # asyncio drops writes to a closed transport
+            return
+        self._writer.write(data)
+
+    def writelines(self, list_of_data: Any) -> None:
+        self.write(b"".join(list_of_data))
+
+    def write_eof(self) -> None:
+        self._writer.write_eof()
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def close(self) -> None:
+        """Send EOF, stop reading, and tell the protocol the connection is lost."""
+        if self._closing:
+            return
+        self._shut()
+        self._loop.call_soon(self._protocol.connection_lost, None)
+
+    def _shut(self) -> None:
+        self._closing = True
+        self._loop._remove_source(self._source)
+        self._writer.write_eof()
+        if self in self._loop._transports:
+            self._loop._transports.remove(self)
+
+    def abort(self) -> None:
+        self.close()
+
+    def pause_reading(self) -> None:
+        self._source.paused = True
+
+    def resume_reading(self) -> None:
+        self._source.paused = False
+
+    def is_reading(self) -> bool:
+        return not self._source.paused and not self._closing
+
+    def get_write_buffer_size(self) -> int:
+        return 0  # written bytes leave at once
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return (0, 0)
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        pass  # no send buffer to limit
+
+
+class SimulatedServer(asyncio.AbstractServer):
+    """A script's listening application socket: accepts connections from other nodes."""
+
+    def __init__(self, loop: SimulatedLoop, protocol_factory: Callable[[], Any],
+                 address: tuple[str, int]) -> None:
+        self._loop = loop
+        self._factory = protocol_factory
+        self.address = address
+        script = loop._script
+        classical = script.run.network.classical
+        self._sources = [
+            _Source(classical.mailbox(script.name, peer, CONNECT_KEY), self._accept,
+                    f"a connection from {peer} to {address[0]}:{address[1]}")
+            for peer in script.run.network.nodes
+            if peer != script.name and classical.has_link(script.name, peer)
+        ]
+        self._serving = False
+        self._forever: asyncio.Future[None] | None = None
+        loop._servers.append(self)
+
+    def _listen(self) -> None:
+        if not self._serving:
+            self._serving = True
+            for source in self._sources:
+                self._loop._add_source(source)
+
+    def _stop_listening(self) -> None:
+        self._serving = False
+        for source in self._sources:
+            self._loop._remove_source(source)
+        if self in self._loop._servers:
+            self._loop._servers.remove(self)
+
+    def _accept(self, key: StreamKey) -> None:
+        loop = self._loop
+        writer = StreamWriter(loop._script.run.network.classical, key.acceptor, key.opener, key)
+        transport = SimulatedTransport(loop, writer)
+        protocol = self._factory()
+        transport.set_protocol(protocol)
+        loop._accepting = True  # tasks started now are this connection's handler
+        try:
+            protocol.connection_made(transport)
+        finally:
+            loop._accepting = False
+
+    # -- asyncio.AbstractServer --------------------------------------------------------
+    def close(self) -> None:
+        self._stop_listening()
+        if self._forever is not None and not self._forever.done():
+            self._forever.cancel()
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
+    def is_serving(self) -> bool:
+        return self._serving
+
+    @property
+    def sockets(self) -> tuple[Any, ...]:
+        return ()
+
+    async def start_serving(self) -> None:
+        self._listen()
+
+    async def serve_forever(self) -> None:
+        if self._forever is not None:
+            raise RuntimeError(f"server {self!r} is already being awaited on serve_forever()")
+        self._listen()
+        self._forever = self._loop.create_future()
+        try:
+            await self._forever
+        finally:
+            self.close()
+            self._forever = None
+
+    async def wait_closed(self) -> None:
+        return None
+
+    async def __aenter__(self) -> SimulatedServer:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<SimulatedServer {self.address[0]}:{self.address[1]} of {self._loop._script.name}>"
+
+
+class SimulatedLoopPolicy(asyncio.AbstractEventLoopPolicy):
+    """Gives script threads a :class:`SimulatedLoop`; other threads asyncio's usual loops."""
+
+    def __init__(self, previous: asyncio.AbstractEventLoopPolicy) -> None:
+        self._previous = previous
+
+    @staticmethod
+    def _script() -> ScriptNode | None:
+        try:
+            return current_script()
+        except RuntimeError:
+            return None
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        script = self._script()
+        return SimulatedLoop(script) if script is not None else self._previous.new_event_loop()
+
+    def get_event_loop(self) -> asyncio.AbstractEventLoop:
+        script = self._script()
+        if script is None:
+            return self._previous.get_event_loop()
+        if script.loop is None or script.loop.is_closed():
+            SimulatedLoop(script)
+        return script.loop  # type: ignore[return-value]
+
+    def set_event_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        script = self._script()
+        if script is None:
+            self._previous.set_event_loop(loop)
+        elif isinstance(loop, SimulatedLoop):
+            script.loop = loop
+
+    def get_child_watcher(self) -> Any:
+        return self._previous.get_child_watcher()  # type: ignore[attr-defined]
+
+    def set_child_watcher(self, watcher: Any) -> None:
+        self._previous.set_child_watcher(watcher)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def simulated_asyncio() -> Iterator[None]:
+    """Install :class:`SimulatedLoopPolicy` for the block (asyncio's policy is global)."""
+    previous = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(SimulatedLoopPolicy(previous))
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop_policy(previous)
