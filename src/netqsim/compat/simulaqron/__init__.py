@@ -32,7 +32,7 @@ MODULES: tuple[ModuleMap, ...] = (
               ("DEFAULT_SIMULAQRON_SETTINGS_FILENAME", "SimulaqronConfig")),
     ModuleMap("simulaqron.general.host_config", _P + "host_config"),
     ModuleMap("simulaqron.sdk.protocol", _P + "protocol"),
-    ModuleMap("simulaqron.sdk.connection", _P + "connection", ("NetQASMConnection",)),
+    ModuleMap("simulaqron.sdk.connection", _P + "connection", ("SimulaQronConnection",)),
     ModuleMap("simulaqron.sim_util", _P + "connection", ("get_qubit_state",)),
     ModuleMap("netqasm.sdk.external", _P + "connection", _EXTERNAL),
 )

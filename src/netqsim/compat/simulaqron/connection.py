@@ -27,7 +27,7 @@ from netqsim.kernel import Event
 from netqsim.qnodeos.controller import MAX_APP_ID
 from netqsim.util import get_qubit_state
 
-__all__ = ["NetQASMConnection", "get_qubit_state"]
+__all__ = ["NetQASMConnection", "SimulaQronConnection", "get_qubit_state"]
 
 
 def _wait(event: Event) -> Generator[Event, Any, Any]:
@@ -142,3 +142,7 @@ def _allocate_app_id(script: ScriptNode, wanted: int | None) -> int:
         raise RuntimeError(f"node {script.name!r} has all {MAX_APP_ID + 1} application ids in use")
     used.add(app_id)
     return app_id
+
+
+#: SimulaQron's own name of the class (``simulaqron.sdk.connection``).
+SimulaQronConnection = NetQASMConnection

@@ -93,6 +93,8 @@ class ScriptNode:
         self.loop: SimulatedLoop | None = None
         #: Set once the script's code has returned or raised.
         self.finished = False
+        #: The kernel process paired with the script's thread (set by the runner).
+        self.process: Any = None
 
     @property
     def sim(self) -> Simulator:

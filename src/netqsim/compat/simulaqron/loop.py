@@ -82,12 +82,14 @@ class _Selector:
 
     def select(self, timeout: float | None) -> list[tuple[Callable[[Any], None], Any]]:
         loop = self._loop
-        arrived = loop._arrived()
+        arrived: list[tuple[Callable[[Any], None], Any]] = loop._arrived()
         if arrived or timeout == 0:
             return arrived
+        if not loop._ending:
+            arrived = loop._script.call(loop._idle(timeout))
         if loop._ending:
             raise ServingEnded(f"{loop._script.name} stopped serving: every client has finished")
-        return loop._script.call(loop._idle(timeout))  # type: ignore[no-any-return]
+        return arrived
 
     def close(self) -> None:
         pass
@@ -179,7 +181,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
                 sim.unschedule(timer)
         out = []
         for source, receive in receives:
-            if receive.processed:
+            if receive.processed and not stop.triggered:
                 out.append((source.deliver, receive.value))
                 out.extend((source.deliver, m) for m in source.channel.take_arrived())
             else:
@@ -210,9 +212,9 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         """End the loop's serving: its idle wait raises :class:`ServingEnded`."""
         self._ending = True
         if self._idle_stop is not None and not self._idle_stop.triggered:
-            self._idle_stop.fail(
-                ServingEnded(f"{self._script.name} stopped serving: every client has finished")
-            )
+            # The wait ends normally; the loop's thread raises ServingEnded itself
+            # (a BaseException must not pass through the baton's process).
+            self._idle_stop.succeed()
 
     # -- connections ---------------------------------------------------------------------
     async def create_connection(  # type: ignore[override]
