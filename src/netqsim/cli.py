@@ -8,6 +8,8 @@
                        [--quiet]
     netqsim validate FILE [FILE ...]
     netqsim squidasm SCRIPT [ARGS ...]
+    netqsim simulaqron DIR | SCRIPT [SCRIPT ...] [--network FILE] [--config FILE] [--seed S]
+                       [--node SCRIPT=NODE ...]
 
 Mistakes in the input (a bad file, an unknown node, a program that raises)
 are reported as ``netqsim: error: ...`` with exit status 1 (2 for a wrong
@@ -146,7 +148,32 @@ def build_parser() -> argparse.ArgumentParser:
     squidasm.add_argument("script", metavar="SCRIPT", help="the script to run")
     squidasm.add_argument("script_args", metavar="ARGS", nargs=argparse.REMAINDER,
                           help="arguments passed to the script (its sys.argv[1:])")
+    _add_simulaqron_parser(sub)
     return parser
+
+
+def _add_simulaqron_parser(sub: Any) -> None:
+    simulaqron = sub.add_parser(
+        "simulaqron", help="run SimulaQron scripts (one per node) unchanged, in simulated time",
+        description="Run SimulaQron new-SDK / event-based scripts together in one process, in "
+        "simulated time: each script as __main__ in its own folder, as the node its file name "
+        "names (aliceTest.py is Alice) or --node gives; simulaqron.* and netqasm.sdk.external "
+        "imports, asyncio streams and NetQASMConnection are served by netqsim. Output: the "
+        "scripts' prints, in simulated-time order. Exit status: the first failing script's. "
+        "Details: docs/runners.md.",
+        epilog="example: netqsim simulaqron examples/simulaqron/corr_rng --seed 1",
+    )
+    simulaqron.add_argument("paths", metavar="DIR|SCRIPT", nargs="+",
+                            help="a folder (its scripts with a __main__ block) or the scripts")
+    simulaqron.add_argument("--network", metavar="FILE",
+                            help="SimulaQron network JSON (default: simulaqron_network.json "
+                            "next to the scripts, else SimulaQron's default network)")
+    simulaqron.add_argument("--config", metavar="FILE",
+                            help="netqsim network YAML: devices, links, noise, classical "
+                            "delays (default: perfect)")
+    simulaqron.add_argument("--seed", type=int, default=None, help="random seed")
+    simulaqron.add_argument("--node", metavar="SCRIPT=NODE", action="append", default=[],
+                            help="run SCRIPT as NODE (default: the node its file name names)")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -493,6 +520,32 @@ def cmd_squidasm(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": cmd_run, "sweep": cmd_sweep, "validate": cmd_validate,
             "squidasm": cmd_squidasm}
+
+
+def cmd_simulaqron(args: argparse.Namespace) -> int:
+    from netqsim.compat.simulaqron_runner import (
+        NodeAssignmentError,
+        ScriptNotFound,
+        run_simulaqron,
+    )
+    from netqsim.kernel import DeadlockError
+
+    nodes = {}
+    for entry in args.node:
+        script, sep, node = entry.rpartition("=")
+        if not sep or not script or not node:
+            raise UserError(f"--node takes SCRIPT=NODE, got {entry!r}")
+        nodes[script] = node
+    try:
+        return run_simulaqron(args.paths, network=args.network, config=args.config,
+                              seed=args.seed, nodes=nodes)
+    except (ScriptNotFound, NodeAssignmentError) as exc:
+        raise UserError(str(exc)) from None
+    except DeadlockError as exc:
+        raise UserError(f"every script waits and nothing can happen (a deadlock):\n{exc}") from None
+
+
+COMMANDS["simulaqron"] = cmd_simulaqron
 
 
 def _input_error(exc: Exception, args: argparse.Namespace) -> str | None:

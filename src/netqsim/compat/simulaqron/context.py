@@ -70,7 +70,8 @@ class SimulaQronRun:
 
     def describe_addresses(self) -> str:
         """``Alice at localhost:8001, ...`` for error messages."""
-        return ", ".join(f"{node} at {host}:{port}" for (host, port), node in self.addresses.items())
+        return ", ".join(f"{node} at {host}:{port}"
+                         for (host, port), node in self.addresses.items())
 
 
 class ScriptNode:
@@ -140,7 +141,7 @@ def forget_folder() -> None:
     _cwd["folder"] = None
 
 
-class script_thread:  # noqa: N801 - a context manager used like a function
+class script_thread:
     """Mark the running thread as ``script``'s for the duration of a ``with`` block."""
 
     def __init__(self, script: ScriptNode) -> None:

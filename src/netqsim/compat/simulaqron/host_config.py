@@ -34,7 +34,7 @@ class SocketsConfig:
                  config_type: NodeConfigType | str = "vnode") -> None:
         if isinstance(nets_config, (str, os.PathLike)):
             nets_config = read_network_file(nets_config)
-        self.hostDict: dict[str, Host] = {}  # noqa: N815 - SimulaQron's name
+        self.hostDict: dict[str, Host] = {}
         for node in nets_config.get_nodes(network_name or "default"):
             self.hostDict[node.name] = Host(node.name, *node.get_config(config_type))
 

@@ -1,4 +1,5 @@
 """Ping-pong, Alice's side: three rounds of ping, then a word Bob does not know."""
+import asyncio
 from asyncio import StreamReader, StreamWriter
 from pathlib import Path
 
@@ -10,14 +11,19 @@ from simulaqron.settings.network_config import NodeConfigType
 ROUNDS = 3
 
 
+def now() -> str:
+    return f"t={asyncio.get_running_loop().time() * 1e6:.0f}us"
+
+
 async def play(reader: StreamReader, writer: StreamWriter) -> None:
     for number in range(1, ROUNDS + 1):
         writer.write(f"ping {number}\n".encode())
         await writer.drain()
         answer = (await reader.readline()).decode().strip()
-        print(f"Alice got {answer!r} in round {number}")
+        print(f"{now()} Alice got {answer!r} in round {number}")
     writer.write(b"hello\n")
-    print(f"Alice got {(await reader.readline()).decode().strip()!r}")
+    answer = (await reader.readline()).decode().strip()
+    print(f"{now()} Alice got {answer!r}")
     writer.close()
     await writer.wait_closed()
 

@@ -1,4 +1,5 @@
 """Ping-pong, Bob's side: answers each ping with a pong, anything else with a refusal."""
+import asyncio
 from asyncio import StreamReader, StreamWriter
 
 from simulaqron.general.host_config import SocketsConfig
@@ -7,15 +8,19 @@ from simulaqron.settings import network_config
 from simulaqron.settings.network_config import NodeConfigType
 
 
+def now() -> str:
+    return f"t={asyncio.get_running_loop().time() * 1e6:.0f}us"
+
+
 async def serve(reader: StreamReader, writer: StreamWriter) -> None:
-    print("Bob: Alice connected")
+    print(f"{now()} Bob: Alice connected")
     async for line in reader:
         word, _, number = line.decode().strip().partition(" ")
         if word == "ping":
             writer.write(f"pong {number}\n".encode())
         else:
             writer.write(f"refused {word}\n".encode())
-    print("Bob: Alice left")
+    print(f"{now()} Bob: Alice left")
 
 
 if __name__ == "__main__":
