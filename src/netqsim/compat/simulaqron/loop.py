@@ -189,14 +189,13 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         return out
 
     def _describe_wait(self, sources: list[_Source], timeout: float | None) -> str:
-        what = [s.what for s in sources]
+        what = list(dict.fromkeys(s.what for s in sources))
         if timeout is not None:
             what.append(f"a timer at t={(self.time() + timeout) * 1e9:g} ns")
         waited = " or ".join(what) if what else (
             "nothing that can happen (no connection open, no server listening, no timer)"
         )
-        return f"the asyncio loop of {self._script.script.name} (node {self._script.name!r}) " \
-               f"waits for {waited}"
+        return f"{waited} (asyncio loop of {self._script.script.name}, node {self._script.name!r})"
 
     # -- serving -------------------------------------------------------------------------
     @property
@@ -374,7 +373,7 @@ class SimulatedServer(asyncio.AbstractServer):
         classical = script.run.network.classical
         self._sources = [
             _Source(classical.mailbox(script.name, peer, CONNECT_KEY), self._accept,
-                    f"a connection from {peer} to {address[0]}:{address[1]}")
+                    f"a client to connect to {address[0]}:{address[1]}")
             for peer in script.run.network.nodes
             if peer != script.name and classical.has_link(script.name, peer)
         ]
