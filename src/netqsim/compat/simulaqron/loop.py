@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from netqsim.compat.simulaqron.context import ScriptNode, current_script
+from netqsim.compat.threads import ThreadAbandoned
 from netqsim.host.streams import CONNECT_KEY, EOF, StreamKey, StreamWriter
 from netqsim.kernel import AnyOf, Channel, Event
 
@@ -85,8 +86,14 @@ class _Selector:
         arrived: list[tuple[Callable[[Any], None], Any]] = loop._arrived()
         if arrived or timeout == 0:
             return arrived
+        if loop._abandoned:  # the run has ended: let asyncio's shutdown finish at once
+            raise ThreadAbandoned(f"the run of {loop._script.script.name} has ended")
         if not loop._ending:
-            arrived = loop._script.call(loop._idle(timeout))
+            try:
+                arrived = loop._script.call(loop._idle(timeout))
+            except ThreadAbandoned:
+                loop._abandoned = True
+                raise
         if loop._ending:
             raise ServingEnded(f"{loop._script.name} stopped serving: every client has finished")
         return arrived
@@ -109,6 +116,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         self._accepting = False
         self._idle_stop: Event | None = None
         self._ending = False
+        self._abandoned = False
         script.loop = self
 
     # -- asyncio's hooks ---------------------------------------------------------------
@@ -123,6 +131,11 @@ class SimulatedLoop(asyncio.BaseEventLoop):
     def _write_to_self(self) -> None:
         # Nothing to wake: the loop waits in simulated time, not on a socket.
         pass
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        # Once the run has ended, tasks cancelled on the way out are no news.
+        if not self._abandoned:
+            super().call_exception_handler(context)
 
     def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> Any:
         task = super().create_task(coro, name=name, context=context)
