@@ -104,7 +104,9 @@ class NetQASMConnection(HostConnection):
 
     def flush(self, block: bool = True, callback: Any = None) -> None:  # type: ignore[override]
         """Send the pending operations and wait (in simulated time) for the results."""
-        self._script.call(_wait(super().flush()))
+        done = super().flush()
+        if not done.triggered:  # (nothing pending: an event that has already succeeded)
+            self._script.call(_wait(done))
         if callback is not None:
             callback()
 
@@ -122,13 +124,12 @@ class NetQASMConnection(HostConnection):
             if not exception:
                 self.flush()
         finally:
-            try:
-                self._script.call(_wait(self._endpoint.send(
-                    StopAppMessage(app_id=self.app_id), app_id=self.app_id,
-                    what=f"StopApp of app {self.app_id}",
-                )))
-            finally:
-                self._script.app_ids.discard(self.app_id)
+            # As netqsim's hosts do, the StopApp reply is not waited for; the
+            # application id is free again once the controller has answered.
+            stopped = self._endpoint.send(StopAppMessage(app_id=self.app_id), app_id=self.app_id,
+                                          what=f"StopApp of app {self.app_id}")
+            app_ids, app_id = self._script.app_ids, self.app_id
+            stopped.callbacks.append(lambda _: app_ids.discard(app_id))  # type: ignore[union-attr]
 
 
 def _allocate_app_id(script: ScriptNode, wanted: int | None) -> int:

@@ -137,8 +137,8 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         if not self._abandoned:
             super().call_exception_handler(context)
 
-    def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> Any:
-        task = super().create_task(coro, name=name, context=context)
+    def create_task(self, coro: Any, **options: Any) -> Any:  # type: ignore[override]
+        task = super().create_task(coro, **options)
         if self._accepting:  # a server's connection handler
             self._handler_tasks.add(task)
         return task
@@ -163,7 +163,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
 
     def _arrived(self) -> list[tuple[Callable[[Any], None], Any]]:
         """Everything that has arrived by now, source by source, in arrival order."""
-        out = []
+        out: list[tuple[Callable[[Any], None], Any]] = []
         for source in list(self._sources):
             if not source.paused:
                 out.extend((source.deliver, m) for m in source.channel.take_arrived())

@@ -5,7 +5,6 @@ from netqasm.runtime.settings import set_simulator
 from simulaqron.general.host_config import SocketsConfig
 from simulaqron.sdk.protocol import SimulaQronClassicalServer
 from simulaqron.settings import network_config
-from simulaqron.settings.network_config import NodeConfigType
 
 set_simulator("simulaqron")
 

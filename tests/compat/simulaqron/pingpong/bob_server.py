@@ -5,7 +5,6 @@ from asyncio import StreamReader, StreamWriter
 from simulaqron.general.host_config import SocketsConfig
 from simulaqron.sdk.protocol import SimulaQronClassicalServer
 from simulaqron.settings import network_config
-from simulaqron.settings.network_config import NodeConfigType
 
 
 def now() -> str:
