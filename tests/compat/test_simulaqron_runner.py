@@ -275,3 +275,28 @@ def test_exit_status_is_the_first_failing_scripts(tmp_path: Path,
     write(tmp_path, "alice.py", 'if __name__ == "__main__":\n    raise SystemExit(3)\n')
     write(tmp_path, "bob.py", 'if __name__ == "__main__":\n    print("Bob ran")\n')
     assert run(capsys, tmp_path)[:2] == (3, ["Bob ran"])
+
+
+# ----------------------------------------------------------------------------- noise
+
+
+def test_noise_comes_from_the_config(capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # A depolarising link of fidelity F gives the Werner state; Z outcomes of
+    # its halves differ with probability 2/3 (1 - F). n = 400 rounds, F = 0.8:
+    # p = 0.1333, sigma = sqrt(p (1 - p) / n) = 0.0170; bound 5 sigma.
+    n, fidelity = 400, 0.8
+    monkeypatch.setenv("EPR_ROUNDS", str(n))
+    folder = FOLDERS / "epr_rounds"
+    status, lines, _ = run(capsys, folder, config=folder / "depolarised.yaml", seed=11)
+    assert status == 0
+    differ = int(re.fullmatch(rf"Alice: (\d+) of {n} rounds differ", lines[0]).group(1))
+    p = 2 / 3 * (1 - fidelity)
+    sigma = (p * (1 - p) / n) ** 0.5
+    assert abs(differ / n - p) < 5 * sigma
+
+
+def test_the_default_network_is_perfect(capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPR_ROUNDS", "50")
+    assert run(capsys, FOLDERS / "epr_rounds", seed=2)[:2] == (0, ["Alice: 0 of 50 rounds differ"])
