@@ -83,6 +83,9 @@ _ENDED = "ended"  # user -> sim: the thread was abandoned and has unwound
 #: How long closing waits for an abandoned thread to unwind, in wall-clock seconds.
 JOIN_TIMEOUT = 10.0
 
+#: How often (wall-clock s) the simulator thread checks for Ctrl-C while a user thread runs.
+_SIGNAL_POLL = 0.05
+
 _NETQSIM_DIR = str(Path(__file__).resolve().parents[1])
 _local = threading.local()
 
@@ -125,7 +128,10 @@ class _Worker:
         """Hand the baton to the user thread with ``message``; wait for it to come back."""
         self._message = message
         self._go.release()
-        self._back.acquire()
+        # Wake now and then: a Ctrl-C that arrives just before the wait starts
+        # would otherwise go unnoticed until the user thread hands back.
+        while not self._back.acquire(timeout=_SIGNAL_POLL):
+            pass
         return self._message
 
     def drive(self) -> Generator[Any, Any, Any]:
