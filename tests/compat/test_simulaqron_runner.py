@@ -21,6 +21,7 @@ from netqsim.kernel import DeadlockError
 
 FOLDERS = Path(__file__).parent / "simulaqron"
 CONFIGS = Path(__file__).parents[2] / "configs"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "simulaqron"
 
 
 def run(capsys: pytest.CaptureFixture[str], *paths: Path | str, **options: object):
@@ -287,7 +288,7 @@ def test_noise_comes_from_the_config(capsys: pytest.CaptureFixture[str],
     # p = 0.1333, sigma = sqrt(p (1 - p) / n) = 0.0170; bound 5 sigma.
     n, fidelity = 400, 0.8
     monkeypatch.setenv("EPR_ROUNDS", str(n))
-    folder = FOLDERS / "epr_rounds"
+    folder = EXAMPLES / "epr_rounds"
     status, lines, _ = run(capsys, folder, config=folder / "depolarised.yaml", seed=11)
     assert status == 0
     differ = int(re.fullmatch(rf"Alice: (\d+) of {n} rounds differ", lines[0]).group(1))
@@ -299,4 +300,14 @@ def test_noise_comes_from_the_config(capsys: pytest.CaptureFixture[str],
 def test_the_default_network_is_perfect(capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EPR_ROUNDS", "50")
-    assert run(capsys, FOLDERS / "epr_rounds", seed=2)[:2] == (0, ["Alice: 0 of 50 rounds differ"])
+    assert run(capsys, EXAMPLES / "epr_rounds", seed=2)[:2] == (0, ["Alice: 0 of 50 rounds differ"])
+
+
+def test_the_example_gives_the_output_its_readme_promises(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EPR_ROUNDS", raising=False)
+    folder = EXAMPLES / "epr_rounds"
+    readme = (EXAMPLES / "README.md").read_text()
+    assert run(capsys, folder)[1] == ["Alice: 0 of 100 rounds differ"]
+    line = run(capsys, folder, config=folder / "depolarised.yaml", seed=7)[1][0]
+    assert f"(`--seed 7`: `{line}`)" in readme
