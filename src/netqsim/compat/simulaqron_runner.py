@@ -25,6 +25,7 @@ script, the line it blocks in and what it waits for.
 
 from __future__ import annotations
 
+import logging
 import os
 import runpy
 import sys
@@ -195,9 +196,12 @@ def _end_idle_servers(stall: DeadlockError, scripts: list[ScriptNode]) -> bool:
 
 @contextmanager
 def _process_state(folders: list[Path]) -> Iterator[None]:
-    """Restore the working directory, ``sys.path``, argv and NETQASM_SIMULATOR afterwards."""
+    """Restore the working directory, ``sys.path``, argv, NETQASM_SIMULATOR and logging."""
     saved_cwd, saved_path, saved_argv = os.getcwd(), sys.path[:], sys.argv[:]
     saved_env = os.environ.get("NETQASM_SIMULATOR")
+    # SimulaQron's examples configure logging for their process (basicConfig(force=True)).
+    root = logging.getLogger()
+    saved_logging = (root.handlers[:], root.level)
     modules_before = set(sys.modules)
     for folder in reversed(folders):
         sys.path.insert(0, str(folder))
@@ -210,6 +214,7 @@ def _process_state(folders: list[Path]) -> Iterator[None]:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         sys.argv = saved_argv
+        root.handlers[:], root.level = saved_logging[0], saved_logging[1]
         if saved_env is None:
             os.environ.pop("NETQASM_SIMULATOR", None)
         else:
