@@ -128,3 +128,21 @@ def test_asyncio_sleep_gather_and_wait_for_run_in_simulated_time(
         "t=5 ms Bob said nothing for 2 ms",
         "t=5.02 ms Bob answered 'you said bye'",
     ]
+
+
+def test_missing_files_simulaqron_start_would_write_keep_the_runs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `simulaqron start` writes simulaqron_network.json / simulaqron_settings.json
+    # for the scripts; here the run's network and default settings stand in.
+    (tmp_path / "alice.py").write_text(textwrap.dedent("""
+        from simulaqron.settings import network_config, simulaqron_settings
+        if __name__ == "__main__":
+            simulaqron_settings.read_from_file("simulaqron_settings.json")
+            network_config.read_from_file("simulaqron_network.json")
+            print(network_config.get_node_names(), simulaqron_settings.max_qubits)
+            network_config.read_from_file("other.json")
+    """))
+    assert run_simulaqron([tmp_path]) == 1
+    out, err = capsys.readouterr()
+    assert out == "['Alice', 'Bob', 'Charlie', 'David', 'Eve'] 20\n"
+    assert "ValueError: No such file other.json" in err

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netqsim.compat.simulaqron.networks import NetworksConfiguration, SimulaqronConfig
+from netqsim.compat.simulaqron.networks import (
+    DEFAULT_SIMULAQRON_NETWORK_FILENAME,
+    DEFAULT_SIMULAQRON_SETTINGS_FILENAME,
+    NetworksConfiguration,
+    SimulaqronConfig,
+)
 
 if TYPE_CHECKING:
     from netqsim.compat.simulaqron.loop import SimulatedLoop
@@ -74,6 +79,30 @@ class SimulaQronRun:
                          for (host, port), node in self.addresses.items())
 
 
+class _ScriptNetworks(NetworksConfiguration):
+    """A script's ``network_config``: a missing ``simulaqron_network.json`` keeps the run's.
+
+    ``simulaqron start`` writes that file for the scripts to read; under
+    netqsim the run's SimulaQron network stands in for it.
+    """
+
+    def read_from_file(self, file_path: str | os.PathLike[str]) -> None:
+        path = Path(file_path)
+        if path.name == DEFAULT_SIMULAQRON_NETWORK_FILENAME and not path.exists():
+            return
+        super().read_from_file(path)
+
+
+class _ScriptSettings(SimulaqronConfig):
+    """A script's ``simulaqron_settings``: a missing ``simulaqron_settings.json`` keeps defaults."""
+
+    def read_from_file(self, file_path: str | os.PathLike[str]) -> None:
+        path = Path(file_path)
+        if path.name == DEFAULT_SIMULAQRON_SETTINGS_FILENAME and not path.exists():
+            return
+        super().read_from_file(path)
+
+
 class ScriptNode:
     """One script of a run, acting as one node of the network.
 
@@ -86,8 +115,8 @@ class ScriptNode:
         self.folder = script.parent
         self.name = node
         self.run = run
-        self.network_config = NetworksConfiguration(dict(run.networks.networks))
-        self.settings = SimulaqronConfig()
+        self.network_config = _ScriptNetworks(dict(run.networks.networks))
+        self.settings = _ScriptSettings()
         #: Application ids of the script's open NetQASM connections.
         self.app_ids: set[int] = set()
         #: The event loop of the script's running ``asyncio.run`` (None outside one).
