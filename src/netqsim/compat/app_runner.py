@@ -41,7 +41,7 @@ class AppError(RuntimeError):
 
     def __init__(self, role: str, file: str, round_index: int, time: float,
                  exc: BaseException) -> None:
-        self.role, self.round, self.time = role, round_index, time
+        self.role, self.file, self.round, self.time = role, file, round_index, time
         super().__init__(
             f"app {role!r} ({file}) failed in round {round_index + 1} at t={time:g} ns: "
             f"{type(exc).__name__}: {exc}")
@@ -109,14 +109,14 @@ def simulate_application(
     network_config = _network(folder, config, network_config_file, hardware)
     sim = Simulator(seed=seed)
     network = Network(network_config, sim, formalism=formalism)
-    logs = RunLogs(Path(log_dir) if log_dir is not None else folder.path / "log"
-                   if log_to_files else None)
-    if not log_to_files:
-        logs = RunLogs(None)
-    log_folder = str(logs.folder) if logs.folder is not None else None
+    base = Path(log_dir) if log_dir is not None else folder.path / "log"
+    logs = RunLogs(base if log_to_files else None)
+    # Apps build netqasm's app loggers from this folder; without log files
+    # they still get a path (their records are dropped, never written).
+    log_folder = str(logs.folder if logs.folder is not None else base)
     log_config = LogConfig(track_lines=track_lines, log_subroutines_dir=log_folder,
-                           comm_log_dir=log_folder, app_dir=str(folder.path),
-                           log_dir=str(logs.base) if logs.base is not None else None)
+                           comm_log_dir=log_folder if logs.enabled else None,
+                           app_dir=str(folder.path), log_dir=str(base))
     run = AppRun(network, folder.roles, logs, track_lines=track_lines)
     results: list[dict[str, Any]] = []
     saved_path = sys.path[:]
