@@ -24,6 +24,7 @@ from netqsim.compat.netqasm.apprun import AppRun, running
 from netqsim.compat.netqasm.folder import AppFolder, AppFolderError, load_app_folder, load_main
 from netqsim.compat.netqasm.logs import RunLogs
 from netqsim.compat.netqasm.network_yaml import default_network, load_network_file
+from netqsim.compat.netqasm.stack_logs import record_entanglement, record_instructions
 from netqsim.compat.runner import _forget_modules_from
 from netqsim.compat.threads import Baton
 from netqsim.config import StackNetworkConfig
@@ -118,6 +119,10 @@ def simulate_application(
                            comm_log_dir=log_folder if logs.enabled else None,
                            app_dir=str(folder.path), log_dir=str(base))
     run = AppRun(network, folder.roles, logs, track_lines=track_lines)
+    if logs.enabled:
+        for node in network.nodes.values():
+            record_instructions(node, logs)
+        record_entanglement(network, logs)
     results: list[dict[str, Any]] = []
     saved_path = sys.path[:]
     modules_before = set(sys.modules)
