@@ -311,3 +311,47 @@ def test_the_example_gives_the_output_its_readme_promises(
     assert run(capsys, folder)[1] == ["Alice: 0 of 100 rounds differ"]
     line = run(capsys, folder, config=folder / "depolarised.yaml", seed=7)[1][0]
     assert f"(`--seed 7`: `{line}`)" in readme
+
+
+def test_a_blocking_flush_in_a_handler_blocks_only_its_own_script(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Bob's flush takes simulated time (2 x 10 us init, 3 x 100 us CNOT, 2 x 10 us
+    # measure); meanwhile Alice's script runs and prints at t=60 us.
+    write(tmp_path, "alice.py", """
+        import asyncio
+        async def main():
+            reader, writer = await asyncio.open_connection("localhost", 8010)
+            writer.write(b"go\\n")
+            await asyncio.sleep(60e-6)
+            print(f"Alice at t={asyncio.get_running_loop().time() * 1e6:g} us")
+            print(f"Alice read {(await reader.readline()).decode().strip()}")
+        if __name__ == "__main__":
+            asyncio.run(main())
+    """)
+    write(tmp_path, "bob.py", """
+        import asyncio
+        from netqasm.sdk import Qubit
+        from netqasm.sdk.external import NetQASMConnection
+        def now():
+            return f"t={asyncio.get_running_loop().time() * 1e6:g} us"
+        async def handle(reader, writer):
+            await reader.readline()
+            print(f"Bob flushes at {now()}")
+            with NetQASMConnection("Bob", max_qubits=2) as conn:
+                a, b = Qubit(conn), Qubit(conn)
+                for _ in range(3):
+                    a.cnot(b)
+                a.measure(), b.measure()
+                conn.flush()
+            print(f"Bob's flush returned at {now()}")
+            writer.write(b"done\\n")
+        async def main():
+            server = await asyncio.start_server(handle, "localhost", 8010)
+            await server.serve_forever()
+        if __name__ == "__main__":
+            asyncio.run(main())
+    """)
+    status, lines, err = run(capsys, tmp_path, config=CONFIGS / "perfect_two_nodes.yaml")
+    assert (status, err) == (0, "")
+    assert lines == ["Bob flushes at t=10 us", "Alice at t=60 us",
+                     "Bob's flush returned at t=350 us", "Alice read done"]
