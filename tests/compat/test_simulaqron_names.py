@@ -146,3 +146,25 @@ def test_missing_files_simulaqron_start_would_write_keep_the_runs(
     out, err = capsys.readouterr()
     assert out == "['Alice', 'Bob', 'Charlie', 'David', 'Eve'] 20\n"
     assert "ValueError: No such file other.json" in err
+
+
+def test_the_simulaqron_topology_decides_the_default_links(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    network_file(tmp_path, [{"name": "default",
+                             "nodes": [node("Alice", 9000), node("Bob", 9010),
+                                       node("Charlie", 9020)],
+                             "topology": {"Alice": ["Bob"], "Bob": ["Alice", "Charlie"],
+                                          "Charlie": ["Bob"]}}], "simulaqron_network.json")
+    (tmp_path / "alice.py").write_text(textwrap.dedent("""
+        from netqasm.sdk import EPRSocket
+        from netqasm.sdk.external import NetQASMConnection
+        if __name__ == "__main__":
+            NetQASMConnection("Alice", epr_sockets=[EPRSocket("Bob")]).close()
+            print("Alice-Bob is linked")
+            NetQASMConnection("Alice", epr_sockets=[EPRSocket("Charlie")])
+    """))
+    assert run_simulaqron([tmp_path]) == 1
+    out, err = capsys.readouterr()
+    assert out == "Alice-Bob is linked\n"
+    assert ("ValueError: alice.py (node 'Alice') opens an EPR socket to 'Charlie', but the "
+            "network has no entanglement link between them") in err

@@ -78,8 +78,12 @@ class NetQASMConnection(HostConnection):
         )
         self._script = script
         self._closed = False
-        for socket in epr_sockets or ():
-            self._open_epr_socket(socket)
+        try:
+            for socket in epr_sockets or ():
+                self._open_epr_socket(socket)
+        except BaseException:
+            self.close(exception=True)  # the application is stopped again
+            raise
 
     def _open_epr_socket(self, socket: Any) -> None:
         script = self._script
