@@ -25,6 +25,7 @@ script, the line it blocks in and what it waits for.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import runpy
@@ -289,8 +290,6 @@ def _settings_variable_wins() -> None:
     first, keeps a script's later ``import simulaqron.settings.network_config``
     from rebinding the package attribute to the submodule.
     """
-    import importlib
-
     importlib.import_module("simulaqron.settings.network_config")
     sys.modules["simulaqron.settings"].network_config = network_config  # type: ignore[attr-defined]
 

@@ -23,6 +23,7 @@ from netqsim.compat.simulaqron.networks import (
     NetworksConfiguration,
     SimulaqronConfig,
 )
+from netqsim.compat.threads import call
 
 if TYPE_CHECKING:
     from netqsim.compat.simulaqron.loop import SimulatedLoop
@@ -142,8 +143,6 @@ class ScriptNode:
         The working directory is the script's own folder again afterwards:
         other scripts, in other folders, ran meanwhile.
         """
-        from netqsim.compat.threads import call
-
         try:
             return call(body)
         finally:
