@@ -264,6 +264,8 @@ def run_simulaqron(
         use_create_first(node.netstack)
     run = SimulaQronRun(sim, built, networks, network_name)
     scripts = [ScriptNode(path, node, run) for path, node in assigned.items()]
+    sim.add_stall_reporter(lambda: [line for s in scripts if s.loop is not None
+                                    for line in s.loop.describe_tasks()])
     folders = list(dict.fromkeys(s.folder for s in scripts))
     with _process_state(folders), session(), compat_imports(MODULES), simulated_asyncio():
         _settings_variable_wins()

@@ -29,6 +29,7 @@ import asyncio
 import errno
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from netqsim.compat.simulaqron.context import ScriptNode, current_script
@@ -209,6 +210,22 @@ class SimulatedLoop(asyncio.BaseEventLoop):
             "nothing that can happen (no connection open, no server listening, no timer)"
         )
         return f"{waited} (asyncio loop of {self._script.script.name}, node {self._script.name!r})"
+
+    def describe_tasks(self) -> list[str]:
+        """Where each waiting task of this loop is, in the script's own code (for reports)."""
+        if self._idle_stop is None:
+            return []
+        script = self._script
+        lines = []
+        for task in sorted(asyncio.all_tasks(self), key=lambda t: t.get_name()):
+            frames = [f for f in task.get_stack()
+                      if Path(f.f_code.co_filename).resolve().is_relative_to(script.folder)]
+            if frames:
+                code = frames[-1].f_code
+                lines.append(f"{script.script.name} (node {script.name!r}): {task.get_name()} "
+                             f"waits in {Path(code.co_filename).name} line "
+                             f"{frames[-1].f_lineno} ({code.co_name})")
+        return lines
 
     # -- serving -------------------------------------------------------------------------
     @property
