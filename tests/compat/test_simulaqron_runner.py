@@ -184,8 +184,8 @@ def test_a_deadlock_names_each_script_and_what_it_waits_for(
     assert ("process 'bob.py (Bob)' waits on a client to connect to localhost:8010 or bytes "
             "from Alice on stream Alice->Bob #0 (asyncio loop of bob.py, node 'Bob')") in report
     # and the line of each script's waiting task
-    assert "alice.py (node 'Alice'): Task-1 waits in alice.py line 5 (main)" in report
-    assert "bob.py (node 'Bob'): Task-3 waits in bob.py line 4 (handle)" in report
+    assert "alice.py (node 'Alice'): task main() waits in alice.py line 5 (main)" in report
+    assert "bob.py (node 'Bob'): task handle() waits in bob.py line 4 (handle)" in report
 
 
 def test_cli_reports_a_deadlock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -217,15 +217,16 @@ class SimulatedLoop(asyncio.BaseEventLoop):
             return []
         script = self._script
         lines = []
-        for task in sorted(asyncio.all_tasks(self), key=lambda t: t.get_name()):
+        for task in asyncio.all_tasks(self):
             frames = [f for f in task.get_stack()
                       if Path(f.f_code.co_filename).resolve().is_relative_to(script.folder)]
             if frames:
                 code = frames[-1].f_code
-                lines.append(f"{script.script.name} (node {script.name!r}): {task.get_name()} "
+                coro = getattr(task.get_coro(), "__qualname__", "a task")
+                lines.append(f"{script.script.name} (node {script.name!r}): task {coro}() "
                              f"waits in {Path(code.co_filename).name} line "
                              f"{frames[-1].f_lineno} ({code.co_name})")
-        return lines
+        return sorted(lines)
 
     # -- serving -------------------------------------------------------------------------
     @property
