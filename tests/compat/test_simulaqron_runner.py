@@ -129,13 +129,13 @@ def write(folder: Path, name: str, code: str) -> Path:
 def test_an_unprovided_module_is_named(tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "alice.py", """
-        from simulaqron.sdk.socket import Socket
+        from simulaqron.run.run import run_applications
         if __name__ == "__main__":
             pass
     """)
     status, _, err = run(capsys, tmp_path)
     assert status == 1
-    assert ("ModuleNotFoundError: No module named 'simulaqron.sdk.socket': the netqsim "
+    assert ("ModuleNotFoundError: No module named 'simulaqron.run': the netqsim "
             "compatibility layer does not provide it") in err
     assert 'alice.py", line 2' in err
 
@@ -143,15 +143,15 @@ def test_an_unprovided_module_is_named(tmp_path: Path,
 def test_an_unprovided_attribute_is_named(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "bob.py", """
-        from netqasm.sdk.external import BroadcastChannel
+        from netqasm.sdk.external import simulate_application
         if __name__ == "__main__":
             pass
     """)
     status, _, err = run(capsys, tmp_path)
     assert status == 1
-    assert ("ImportError: cannot import name 'BroadcastChannel' from 'netqasm.sdk.external': "
-            "the netqsim compatibility layer does not provide it (it provides: "
-            "NetQASMConnection, get_qubit_state)") in err
+    assert ("ImportError: cannot import name 'simulate_application' from "
+            "'netqasm.sdk.external': the netqsim compatibility layer does not provide it (it "
+            "provides: BroadcastChannel, NetQASMConnection, Socket, get_qubit_state)") in err
 
 
 def test_a_deadlock_names_each_script_and_what_it_waits_for(
@@ -358,3 +358,28 @@ def test_a_blocking_flush_in_a_handler_blocks_only_its_own_script(
     assert (status, err) == (0, "")
     assert lines == ["Bob flushes at t=10 us", "Alice at t=60 us",
                      "Bob's flush returned at t=350 us", "Alice read done"]
+
+
+def test_simulaqron_sockets_block_only_their_script(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # SimulaQron's Socket (and netqasm.sdk.external's under SimulaQron): a blocking
+    # recv() waits in simulated time for the message, one 10 us link delay away.
+    write(tmp_path, "alice.py", """
+        from simulaqron.sdk.socket import Socket
+        if __name__ == "__main__":
+            socket = Socket("Alice", "Bob")
+            socket.send("hello Bob")
+            print("Alice got", socket.recv())
+    """)
+    write(tmp_path, "bob.py", """
+        import asyncio
+        from netqasm.sdk.external import Socket
+        if __name__ == "__main__":
+            socket = Socket("Bob", "Alice")
+            message = socket.recv()
+            print(f"Bob got {message!r} at t={asyncio.new_event_loop().time() * 1e6:g} us")
+            socket.send(message.upper())
+    """)
+    status, lines, err = run(capsys, tmp_path, config=CONFIGS / "perfect_two_nodes.yaml")
+    assert (status, err) == (0, "")
+    assert lines == ["Bob got 'hello Bob' at t=10 us", "Alice got HELLO BOB"]

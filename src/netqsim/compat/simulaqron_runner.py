@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from netqsim.compat.hook import compat_imports
+from netqsim.compat.netqasm.apprun import AppRun, running
+from netqsim.compat.netqasm.logs import RunLogs
 from netqsim.compat.runner import ScriptNotFound, _forget_modules_from, _print_script_traceback
 from netqsim.compat.session import session
 from netqsim.compat.simulaqron import MODULES
@@ -267,7 +269,11 @@ def run_simulaqron(
     sim.add_stall_reporter(lambda: [line for s in scripts if s.loop is not None
                                     for line in s.loop.describe_tasks()])
     folders = list(dict.fromkeys(s.folder for s in scripts))
-    with _process_state(folders), session(), compat_imports(MODULES), simulated_asyncio():
+    # netqasm's blocking connection and sockets find their simulation through an
+    # application run; in a SimulaQron run the apps are the nodes themselves.
+    apps = AppRun(built, {name: name for name in built.nodes}, RunLogs(None))
+    with (_process_state(folders), session(), running(apps), compat_imports(MODULES),
+          simulated_asyncio()):
         _settings_variable_wins()
         with Baton(sim) as baton:
             for script in scripts:

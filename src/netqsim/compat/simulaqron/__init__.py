@@ -9,7 +9,9 @@
 * :mod:`.host_config`: ``SocketsConfig``;
 * :mod:`.loop`: asyncio's event loop in simulated time, over classical streams;
 * :mod:`.protocol`: ``SimulaQronClassicalClient`` / ``SimulaQronClassicalServer``;
-* :mod:`.connection`: the blocking ``NetQASMConnection``;
+* :mod:`.connection`: the blocking ``NetQASMConnection``, ``Socket`` and
+  ``BroadcastChannel`` (netqsim's application-folder versions, with SimulaQron's
+  arguments);
 * :mod:`.netstack`: SimulaQron's entanglement semantics (``create_keep`` does
   not wait for the peer's ``recv_keep``).
 """
@@ -23,7 +25,7 @@ __all__ = ["MODULES"]
 _P = "netqsim.compat.simulaqron."
 _NETWORK_NAMES = ("DEFAULT_SIMULAQRON_NETWORK_FILENAME", "NetworkConfig", "NetworkConfigBuilder",
                   "NetworksConfiguration", "NodeConfig", "NodeConfigType")
-_EXTERNAL = ("NetQASMConnection", "get_qubit_state")
+_EXTERNAL = ("BroadcastChannel", "NetQASMConnection", "Socket", "get_qubit_state")
 
 MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("simulaqron.settings", _P + "settings"),
@@ -33,6 +35,8 @@ MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("simulaqron.general.host_config", _P + "host_config"),
     ModuleMap("simulaqron.sdk.protocol", _P + "protocol"),
     ModuleMap("simulaqron.sdk.connection", _P + "connection", ("SimulaQronConnection",)),
+    ModuleMap("simulaqron.sdk.socket", _P + "connection", ("Socket",)),
+    ModuleMap("simulaqron.sdk.broadcast_channel", _P + "connection", ("BroadcastChannel",)),
     ModuleMap("simulaqron.sim_util", _P + "connection", ("get_qubit_state",)),
     ModuleMap("netqasm.sdk.external", _P + "connection", _EXTERNAL),
 )

@@ -118,8 +118,6 @@ class ScriptNode:
         self.run = run
         self.network_config = _ScriptNetworks(dict(run.networks.networks))
         self.settings = _ScriptSettings()
-        #: Application ids of the script's open NetQASM connections.
-        self.app_ids: set[int] = set()
         #: The event loop of the script's running ``asyncio.run`` (None outside one).
         self.loop: SimulatedLoop | None = None
         #: Set once the script's code has returned or raised.
