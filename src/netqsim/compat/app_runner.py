@@ -182,4 +182,5 @@ def _rounds(run: AppRun, baton: Baton, folder: AppFolder, mains: dict[str, Any],
         yield sim.all_of(list(apps.values()))
         for connection in list(run.open_connections):
             connection.stop()  # an app that never left its `with NetQASMConnection` block
+        run.logs.collect_app_logs()
         results.append({f"app_{role}": app.value for role, app in apps.items()})

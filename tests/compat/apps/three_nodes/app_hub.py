@@ -6,7 +6,7 @@ from netqasm.sdk.external import BroadcastChannel, NetQASMConnection
 def main(app_config=None, greeting="hello"):
     sockets = [EPRSocket("left"), EPRSocket("right")]
     channel = BroadcastChannel("hub", remote_app_names=["left", "right"])
-    with NetQASMConnection("hub", epr_sockets=sockets) as conn:
+    with NetQASMConnection("hub", epr_sockets=sockets):
         halves = [socket.create_keep()[0] for socket in sockets]
         outcomes = [half.measure() for half in halves]
     channel.send(greeting)
