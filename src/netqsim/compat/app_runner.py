@@ -69,11 +69,13 @@ def _network(folder: AppFolder, config: str | os.PathLike[str] | None,
         else:
             network = load_network_file(path)
     nodes = network.stack_names
+    placed_by = ("roles.yaml" if (folder.path / "roles.yaml").exists()
+                 else "no roles.yaml: each role runs on the node of its name")
     for role, node in folder.roles.items():
         if node not in nodes:
             raise AppFolderError(
-                f"role {role!r} runs on node {node!r} (roles.yaml), which is not a node of the "
-                f"network (nodes: {', '.join(nodes)})")
+                f"role {role!r} runs on node {node!r} ({placed_by}), which is not a node of "
+                f"the network (nodes: {', '.join(nodes)})")
     return network
 
 
@@ -180,4 +182,5 @@ def _rounds(run: AppRun, baton: Baton, folder: AppFolder, mains: dict[str, Any],
         yield sim.all_of(list(apps.values()))
         for connection in list(run.open_connections):
             connection.stop()  # an app that never left its `with NetQASMConnection` block
+        run.logs.collect_app_logs()
         results.append({f"app_{role}": app.value for role, app in apps.items()})

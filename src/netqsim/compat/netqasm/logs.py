@@ -27,7 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from netqasm.logging.output import reset_struct_loggers, save_all_struct_loggers
+from netqasm.logging import output as netqasm_output
+from netqasm.logging.output import reset_struct_loggers
 from netqasm.runtime.interface.logging import ClassCommLogEntry
 from netqasm.util.yaml import dump_yaml
 
@@ -54,6 +55,7 @@ class RunLogs:
         self._class_comm: dict[str, list[dict[str, Any]]] = {}
         self.instrs: dict[str, list[dict[str, Any]]] = {}
         self.network: list[dict[str, Any]] = []
+        self._app_logs: dict[str, list[dict[str, Any]]] = {}
         # netqasm's app loggers register in a process-wide list: start empty.
         reset_struct_loggers()
 
@@ -63,6 +65,17 @@ class RunLogs:
         self._class_comm.setdefault(app, []).append(asdict(ClassCommLogEntry(
             WCT=str(datetime.now()), HLN=line, HFL=file, INS=operation, MSG=msg, SEN=sender,
             REC=receiver, SOD=socket_id, LOG=log)))
+
+    def collect_app_logs(self) -> None:
+        """Take the records of the apps' netqasm app loggers (call at the end of a round).
+
+        netqasm keeps its app loggers in a process-wide list and each round
+        makes new ones for the same file: collecting per round keeps every
+        round's records (netqasm's own save would keep one logger's).
+        """
+        for logger in netqasm_output._STRUCT_LOGGERS if self.enabled else ():
+            self._app_logs.setdefault(logger._filepath, []).extend(logger._storage)
+        reset_struct_loggers()
 
     def write(self, results: list[dict[str, Any]]) -> None:
         """Write every file of the run and copy the folder to ``LAST``."""
@@ -75,7 +88,9 @@ class RunLogs:
         for app, entries in self.instrs.items():
             dump_yaml(entries, str(folder / f"{app}_instrs.yaml"))
         dump_yaml(self.network, str(folder / "network_log.yaml"))
-        save_all_struct_loggers()  # the apps' <app>_app_log.yaml
+        self.collect_app_logs()
+        for path, entries in self._app_logs.items():  # the apps' <app>_app_log.yaml
+            dump_yaml(entries, path)
         dump_yaml(results, str(folder / "results.yaml"))
         last = self.base / LAST
         if last.exists():

@@ -163,7 +163,9 @@ def record_entanglement(network: Network, logs: RunLogs) -> None:
             logs.network.append(_network_entry(
                 sim.now, typ, EntanglementStage.FINISH, nodes,
                 [link.name] if link is not None else [],
-                [first.logical_qubit_id, second.logical_qubit_id],
+                # measured pairs hold no qubit (netqasm logs None there too)
+                [getattr(first, "logical_qubit_id", None),
+                 getattr(second, "logical_qubit_id", None)],
                 [_basis(first), _basis(second)] if measured else None,
                 [first.measurement_outcome, second.measurement_outcome] if measured else None,
                 f"entanglement of type {'M' if measured else 'K'} created between "
