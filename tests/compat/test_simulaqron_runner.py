@@ -259,6 +259,19 @@ def test_connecting_to_an_address_no_node_has_is_refused(
             "application socket at localhost:9999 (nodes: Alice at localhost:8001") in err
 
 
+def test_connecting_to_a_node_without_a_script_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "alice.py", """
+        import asyncio
+        if __name__ == "__main__":
+            asyncio.run(asyncio.open_connection("localhost", 8020))
+    """)
+    status, _, err = run(capsys, tmp_path)
+    assert status == 1
+    assert ("ConnectionRefusedError: [Errno 111] no script runs as node 'Charlie', so nothing "
+            "listens on localhost:8020") in err
+
+
 def test_a_script_may_listen_only_on_its_own_socket(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "alice.py", """

@@ -266,6 +266,7 @@ def run_simulaqron(
         use_create_first(node.netstack)
     run = SimulaQronRun(sim, built, networks, network_name)
     scripts = [ScriptNode(path, node, run) for path, node in assigned.items()]
+    run.scripted.update(assigned.values())
     sim.add_stall_reporter(lambda: [line for s in scripts if s.loop is not None
                                     for line in s.loop.describe_tasks()])
     folders = list(dict.fromkeys(s.folder for s in scripts))

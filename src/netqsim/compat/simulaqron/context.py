@@ -52,6 +52,8 @@ class SimulaQronRun:
     network_name: str = "default"
     #: (host, port) of each node's application socket -> node name.
     addresses: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: The nodes a script runs as.
+    scripted: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for node in self.networks.get_nodes(self.network_name):

@@ -261,6 +261,11 @@ class SimulatedLoop(asyncio.BaseEventLoop):
                 f"no node of the SimulaQron network has its application socket at "
                 f"{host}:{port} (nodes: {script.run.describe_addresses()})",
             )
+        if peer not in script.run.scripted:
+            raise ConnectionRefusedError(
+                errno.ECONNREFUSED,
+                f"no script runs as node {peer!r}, so nothing listens on {host}:{port}",
+            )
         _, writer = script.host.streams.open(peer)
         transport = SimulatedTransport(self, writer)
         protocol = protocol_factory()
