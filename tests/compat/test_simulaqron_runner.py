@@ -189,14 +189,16 @@ def test_a_deadlock_names_each_script_and_what_it_waits_for(
 
 
 def test_cli_reports_a_deadlock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path, "alice.py", """
-        import asyncio
-        async def main():
-            reader, writer = await asyncio.open_connection("localhost", 8010)
-            await reader.read()
-        if __name__ == "__main__":
-            asyncio.run(main())
-    """)
+    # Each connects to the other and reads; neither listens.
+    for name, port in (("alice.py", 8010), ("bob.py", 8001)):
+        write(tmp_path, name, f"""
+            import asyncio
+            async def main():
+                reader, writer = await asyncio.open_connection("localhost", {port})
+                await reader.read()
+            if __name__ == "__main__":
+                asyncio.run(main())
+        """)
     assert main(["simulaqron", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("netqsim: error: every script waits and nothing can happen")
