@@ -141,6 +141,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
     def create_task(self, coro: Any, **options: Any) -> Any:  # type: ignore[override]
         task = super().create_task(coro, **options)
         if self._accepting:  # a server's connection handler
+            self._handler_tasks = {t for t in self._handler_tasks if not t.done()}
             self._handler_tasks.add(task)
         return task
 
