@@ -111,14 +111,16 @@ def test_roles_place_apps_on_the_network_files_nodes() -> None:
     assert len(result["app_alice"]["outcomes"]) == 4  # pairs: 4 from alice.yaml
 
 
-@pytest.mark.parametrize("noise_type", ["Depolarise", "DiscreteDepolarise"])
-def test_depolarising_link_fidelity_gives_the_closed_form_error_rate(
-    tmp_path: Path, noise_type: str
+@pytest.mark.parametrize(("noise_type", "expected"), [
+    ("Depolarise", 0.1), ("DiscreteDepolarise", 0.1), ("Bitflip", 0.2)])
+def test_link_fidelity_gives_the_closed_form_error_rate(
+    tmp_path: Path, noise_type: str, expected: float
 ) -> None:
     # netqasm's (Discrete)Depolarise link with fidelity F delivers
     # (1 - p) |Phi+><Phi+| + p I/4 with p = 1 - F: Z outcomes differ with
-    # probability p/2. F = 0.8: 0.1. n = 2000 pairs, sigma = sqrt(0.1*0.9/n) =
-    # 0.0067; the bound is 5 sigma.
+    # probability p/2 (F = 0.8: 0.1). Its Bitflip link flips one half with
+    # probability 1 - F: they differ with probability 0.2. n = 2000 pairs,
+    # sigma = sqrt(q (1 - q) / n) <= 0.009; the bound is 5 sigma.
     folder = _copy("measure_pairs", tmp_path)
     network = (APPS / "roles_pairs" / "network.yaml").read_text()
     (folder / "network.yaml").write_text(network.replace("Depolarise", noise_type))
@@ -130,7 +132,6 @@ def test_depolarising_link_fidelity_gives_the_closed_form_error_rate(
     alice, bob = result["app_alice"]["outcomes"], result["app_bob"]["outcomes"]
     assert len(alice) == len(bob) == n
     rate = sum(a != b for a, b in zip(alice, bob, strict=True)) / n
-    expected = (1 - 0.8) / 2
     assert abs(rate - expected) < 5 * math.sqrt(expected * (1 - expected) / n)
 
 
