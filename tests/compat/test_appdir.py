@@ -235,3 +235,24 @@ def test_bad_arguments() -> None:
         netqsim.simulate_application(APPS / "teleport", formalism="x")
     with pytest.raises(AppFolderError, match=r"has no app_<role>\.py files"):
         netqsim.simulate_application(APPS)
+
+
+def test_two_roles_on_one_node_talk_without_a_link(tmp_path: Path) -> None:
+    folder = tmp_path / "same_node"
+    folder.mkdir()
+    (folder / "app_a.py").write_text(
+        "from netqasm.sdk.external import Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('a', 'b')\n"
+        "    socket.send('ping')\n"
+        "    return socket.recv()\n")
+    (folder / "app_b.py").write_text(
+        "from netqasm.sdk.external import Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('b', 'a')\n"
+        "    message = socket.recv()\n"
+        "    socket.send(message + ' pong')\n"
+        "    return message\n")
+    (folder / "roles.yaml").write_text("a: N\nb: N\n")
+    (result,) = netqsim.simulate_application(folder, log_to_files=False)
+    assert result == {"app_a": "ping pong", "app_b": "ping"}
