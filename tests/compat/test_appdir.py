@@ -256,3 +256,34 @@ def test_two_roles_on_one_node_talk_without_a_link(tmp_path: Path) -> None:
     (folder / "roles.yaml").write_text("a: N\nb: N\n")
     (result,) = netqsim.simulate_application(folder, log_to_files=False)
     assert result == {"app_a": "ping pong", "app_b": "ping"}
+
+
+def test_non_blocking_receives(tmp_path: Path) -> None:
+    folder = tmp_path / "polling"
+    folder.mkdir()
+    (folder / "app_a.py").write_text(
+        "from netqasm.sdk.external import BroadcastChannel, Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('a', 'b')\n"
+        "    channel = BroadcastChannel('a', remote_app_names=['b'], socket_id=1)\n"
+        "    errors = []\n"
+        "    for receive in (lambda: socket.recv(block=False),\n"
+        "                    lambda: channel.recv(block=False)):\n"
+        "        try:\n"
+        "            receive()\n"
+        "        except RuntimeError as exc:\n"
+        "            errors.append(str(exc))\n"
+        "    socket.send('go')\n"
+        "    return errors + [socket.recv(), socket.recv(block=False)]\n")
+    (folder / "app_b.py").write_text(
+        "from netqasm.sdk.external import Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('b', 'a')\n"
+        "    socket.recv()\n"
+        "    socket.send('one')\n"
+        "    socket.send('two')\n")
+    (result,) = netqsim.simulate_application(folder, log_to_files=False)
+    assert result["app_a"] == [
+        "no message from 'b' has arrived at 'a' yet (block=False)",
+        "no broadcast message has arrived at 'a' yet (block=False)",
+        "one", "two"]
