@@ -111,14 +111,16 @@ def test_roles_place_apps_on_the_network_files_nodes() -> None:
     assert len(result["app_alice"]["outcomes"]) == 4  # pairs: 4 from alice.yaml
 
 
-@pytest.mark.parametrize("noise_type", ["Depolarise", "DiscreteDepolarise"])
-def test_depolarising_link_fidelity_gives_the_closed_form_error_rate(
-    tmp_path: Path, noise_type: str
+@pytest.mark.parametrize(("noise_type", "expected"), [
+    ("Depolarise", 0.1), ("DiscreteDepolarise", 0.1), ("Bitflip", 0.2)])
+def test_link_fidelity_gives_the_closed_form_error_rate(
+    tmp_path: Path, noise_type: str, expected: float
 ) -> None:
     # netqasm's (Discrete)Depolarise link with fidelity F delivers
     # (1 - p) |Phi+><Phi+| + p I/4 with p = 1 - F: Z outcomes differ with
-    # probability p/2. F = 0.8: 0.1. n = 2000 pairs, sigma = sqrt(0.1*0.9/n) =
-    # 0.0067; the bound is 5 sigma.
+    # probability p/2 (F = 0.8: 0.1). Its Bitflip link flips one half with
+    # probability 1 - F: they differ with probability 0.2. n = 2000 pairs,
+    # sigma = sqrt(q (1 - q) / n) <= 0.009; the bound is 5 sigma.
     folder = _copy("measure_pairs", tmp_path)
     network = (APPS / "roles_pairs" / "network.yaml").read_text()
     (folder / "network.yaml").write_text(network.replace("Depolarise", noise_type))
@@ -130,7 +132,6 @@ def test_depolarising_link_fidelity_gives_the_closed_form_error_rate(
     alice, bob = result["app_alice"]["outcomes"], result["app_bob"]["outcomes"]
     assert len(alice) == len(bob) == n
     rate = sum(a != b for a, b in zip(alice, bob, strict=True)) / n
-    expected = (1 - 0.8) / 2
     assert abs(rate - expected) < 5 * math.sqrt(expected * (1 - expected) / n)
 
 
@@ -234,3 +235,55 @@ def test_bad_arguments() -> None:
         netqsim.simulate_application(APPS / "teleport", formalism="x")
     with pytest.raises(AppFolderError, match=r"has no app_<role>\.py files"):
         netqsim.simulate_application(APPS)
+
+
+def test_two_roles_on_one_node_talk_without_a_link(tmp_path: Path) -> None:
+    folder = tmp_path / "same_node"
+    folder.mkdir()
+    (folder / "app_a.py").write_text(
+        "from netqasm.sdk.external import Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('a', 'b')\n"
+        "    socket.send('ping')\n"
+        "    return socket.recv()\n")
+    (folder / "app_b.py").write_text(
+        "from netqasm.sdk.external import Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('b', 'a')\n"
+        "    message = socket.recv()\n"
+        "    socket.send(message + ' pong')\n"
+        "    return message\n")
+    (folder / "roles.yaml").write_text("a: N\nb: N\n")
+    (result,) = netqsim.simulate_application(folder, log_to_files=False)
+    assert result == {"app_a": "ping pong", "app_b": "ping"}
+
+
+def test_non_blocking_receives(tmp_path: Path) -> None:
+    folder = tmp_path / "polling"
+    folder.mkdir()
+    (folder / "app_a.py").write_text(
+        "from netqasm.sdk.external import BroadcastChannel, Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('a', 'b')\n"
+        "    channel = BroadcastChannel('a', remote_app_names=['b'], socket_id=1)\n"
+        "    errors = []\n"
+        "    for receive in (lambda: socket.recv(block=False),\n"
+        "                    lambda: channel.recv(block=False)):\n"
+        "        try:\n"
+        "            receive()\n"
+        "        except RuntimeError as exc:\n"
+        "            errors.append(str(exc))\n"
+        "    socket.send('go')\n"
+        "    return errors + [socket.recv(), socket.recv(block=False)]\n")
+    (folder / "app_b.py").write_text(
+        "from netqasm.sdk.external import Socket\n\n"
+        "def main(app_config=None):\n"
+        "    socket = Socket('b', 'a')\n"
+        "    socket.recv()\n"
+        "    socket.send('one')\n"
+        "    socket.send('two')\n")
+    (result,) = netqsim.simulate_application(folder, log_to_files=False)
+    assert result["app_a"] == [
+        "no message from 'b' has arrived at 'a' yet (block=False)",
+        "no broadcast message has arrived at 'a' yet (block=False)",
+        "one", "two"]

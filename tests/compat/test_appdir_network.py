@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from netqsim.compat.netqasm.network_yaml import (
@@ -12,6 +13,8 @@ from netqsim.compat.netqasm.network_yaml import (
     load_network_file,
     network_from_netqasm,
 )
+from netqsim.network.links import build_link_model
+from netqsim.quantum.states import bell_state
 
 
 def _node(name: str, fidelity: float = 1.0, t1: float = 0, t2: float = 0, qubits: int = 2,
@@ -55,6 +58,19 @@ def test_depolarising_links_keep_the_mixture(noise_type: str) -> None:
     assert (cfg.prob_success, cfg.t_cycle) == (1.0, 1000)
 
 
+def test_bitflip_link_flips_one_half() -> None:
+    config = network_from_netqasm({"nodes": [_node("A"), _node("B")],
+                                   "links": [_link("Bitflip", 0.7)]})
+    link = config.links[0]
+    assert (link.typ, link.cfg.fidelity, link.cfg.state_delay) == ("bitflip", 0.7, 1000)
+    model = build_link_model(link)
+    delivery = model.sample(np.random.default_rng(0))
+    expected = 0.7 * bell_state(0, as_dm=True) + 0.3 * bell_state(1, as_dm=True)
+    assert (delivery.bell_index, delivery.duration_ns, delivery.attempts) == (0, 1000.0, 1)
+    assert np.allclose(delivery.state, expected)
+    assert model.fidelity() == pytest.approx(0.7)
+
+
 def test_nv_hardware_and_both_link_directions() -> None:
     config = network_from_netqasm({
         "nodes": [_node("A", hardware="NV"), _node("B")],
@@ -86,8 +102,6 @@ def test_default_network_is_perfect_and_fully_linked() -> None:
      r"nodes\[0\] \(A\) gate_fidelity: must be a number between 0 and 1, got 1\.5"),
     ({"nodes": [_node("A", hardware="TrappedIon")], "links": []},
      r"hardware 'TrappedIon' is not supported \(use one of Generic, NV\)"),
-    ({"nodes": [_node("A"), _node("B")], "links": [_link("Bitflip", 0.9)]},
-     r"links\[0\] \(AB\): noise_type Bitflip has no netqsim link model"),
     ({"nodes": [_node("A"), _node("B")], "links": [_link("Amplitude", 0.9)]},
      r"links\[0\] \(AB\): noise_type 'Amplitude' is not one of NoNoise, Depolarise, "
      r"DiscreteDepolarise, Bitflip"),

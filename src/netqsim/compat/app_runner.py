@@ -132,14 +132,13 @@ def simulate_application(
     try:
         with compat_imports(NETQASM_MAPS), running(run), Baton(sim) as baton:
             mains = {role: load_main(folder, role) for role in folder.files}
-            driver = sim.process(
+            sim.process(
                 _rounds(run, baton, folder, mains, num, log_config, sim_context, results),
                 name="netqsim simulate")
             try:
                 sim.run()
             except ProcessError as error:
-                raise _app_error(error, folder) from error.exception
-            driver.value  # noqa: B018 (a finished driver; raises if it failed)
+                raise _app_error(error) from error.exception
     finally:
         _forget_modules_from(folder.path, modules_before)
         sys.path[:] = saved_path
@@ -147,12 +146,9 @@ def simulate_application(
     return results
 
 
-def _app_error(error: ProcessError, folder: AppFolder) -> BaseException:
-    failed = error.exception
-    role_error = getattr(failed, "netqsim_app", None)
-    if role_error is not None:
-        return role_error
-    return error
+def _app_error(error: ProcessError) -> BaseException:
+    """The AppError of a failed app (see :func:`_app`); other failures as they are."""
+    return getattr(error.exception, "netqsim_app", None) or error
 
 
 def _app(role: str, file: str, round_index: int, sim: Simulator, main: Any,

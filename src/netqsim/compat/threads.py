@@ -69,7 +69,7 @@ from typing import Any
 
 from netqsim.kernel import Event, Process, Simulator
 
-__all__ = ["Baton", "ThreadAbandoned", "call", "in_user_thread"]
+__all__ = ["Baton", "ThreadAbandoned", "call", "in_user_thread", "user_frame"]
 
 # Messages between the simulator's thread and a user thread (kind, payload).
 _START = "start"  # sim -> user: run the function
@@ -220,8 +220,7 @@ class _Worker:
         if frame is None or self.finished:
             return None
         # Report the innermost frame of user code, not netqsim's wrappers around call().
-        while frame.f_back is not None and frame.f_code.co_filename.startswith(_NETQSIM_DIR):
-            frame = frame.f_back
+        frame = user_frame(frame)
         code = frame.f_code
         return (f"thread {self.name!r} blocks in {Path(code.co_filename).name} line "
                 f"{frame.f_lineno} ({code.co_name}) on {_describe(self.request)}")
@@ -250,6 +249,17 @@ def _as_generator(awaitable: Any) -> Generator[Any, Any, Any]:
     raise TypeError(
         f"call() needs a generator, an awaitable or a kernel event to run in simulated time, "
         f"got {awaitable!r}")
+
+
+def user_frame(frame: FrameType) -> FrameType:
+    """The innermost frame at or above ``frame`` that is not netqsim's own code.
+
+    For reports that should point at the user's line (a blocking call, a
+    logged send), not at netqsim's wrappers around it.
+    """
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_NETQSIM_DIR):
+        frame = frame.f_back
+    return frame
 
 
 def call(awaitable: Any) -> Any:

@@ -18,6 +18,7 @@ from .clinks import (
 )
 from .links import (
     LINK_TYPES,
+    BitflipLinkConfig,
     DepolariseLinkConfig,
     HeraldedDoubleClickLinkConfig,
     HeraldedLinkConfig,
@@ -54,6 +55,7 @@ __all__ = [
     "CLINK_TYPES",
     "LINK_TYPES",
     "QDEVICE_TYPES",
+    "BitflipLinkConfig",
     "CLinkCfg",
     "CLinkConfig",
     "ConfigError",

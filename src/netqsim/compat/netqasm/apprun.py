@@ -14,11 +14,11 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from netqasm.sdk.network import NetworkInfo
+
+from netqsim.compat.threads import user_frame
 
 if TYPE_CHECKING:
     from netqsim.compat.netqasm.logs import RunLogs
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AppRun", "current_run", "running"]
 
-_NETQSIM_DIR = str(Path(__file__).resolve().parents[2])
 _current: ContextVar[AppRun | None] = ContextVar("netqsim_netqasm_run", default=None)
 
 
@@ -58,11 +57,7 @@ class AppRun:
         """(line, file) of the app code calling into netqsim now, if lines are tracked."""
         if not self.track_lines:
             return None, None
-        frame: FrameType | None = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename.startswith(_NETQSIM_DIR):
-            frame = frame.f_back
-        if frame is None:
-            return None, None
+        frame = user_frame(sys._getframe(1))
         return frame.f_lineno, frame.f_code.co_filename
 
 

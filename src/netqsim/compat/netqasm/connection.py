@@ -51,6 +51,8 @@ class NetQASMConnection(HostConnection):
             raise ValueError(
                 f"NetQASMConnection(app_name={app_name!r}, node_name={node_name!r}): role "
                 f"{app_name!r} runs on node {node!r} (roles.yaml)")
+        # The host's app-id table is the one its own programs use: apps started
+        # here and programs never share an id on the node.
         host = run.network.node(node).host
         self._run: AppRun = run
         self._host = host

@@ -38,8 +38,8 @@ maps it, field by field, onto the netqsim models that behave the same way:
   otherwise (``(1 - p)|Phi+><Phi+| + p I/4`` with p = 1 - F, as SquidASM's
   distributors); netqsim's ``depolarise`` link takes the Bell-state fidelity
   of that mixture, 1 - 3p/4, succeeds every cycle and delivers after 1000 ns.
-* ``Bitflip`` with ``fidelity`` F: one half of the pair is flipped with
-  probability 1 - F; netqsim has no such link model, so it is an error.
+* ``Bitflip`` with ``fidelity`` F: netqsim's ``bitflip`` link, Phi+ with one
+  half flipped (Psi+) with probability 1 - F, delivered after 1000 ns.
 * link ``name``: kept only in error messages. Classical messages between
   nodes arrive at once, as with SquidASM's thread sockets.
 """
@@ -127,9 +127,8 @@ def _link(link: Mapping[str, Any], where: str) -> dict[str, Any]:
         return {**ends, "typ": "perfect", "cfg": {"state_delay": LINK_STATE_DELAY}}
     fidelity = _probability(_require(link, "fidelity", where), f"{where} fidelity")
     if noise_type == "Bitflip":
-        raise NetworkFileError(
-            f"{where}: noise_type Bitflip has no netqsim link model; use Depolarise or give a "
-            "netqsim network with --config")
+        return {**ends, "typ": "bitflip",
+                "cfg": {"fidelity": fidelity, "state_delay": LINK_STATE_DELAY}}
     prob_max_mixed = 1.0 - fidelity
     return {**ends, "typ": "depolarise", "cfg": {
         "fidelity": 1.0 - 0.75 * prob_max_mixed, "prob_success": 1.0,

@@ -50,7 +50,9 @@ class Socket:
         self._remote_node = run.node_of(remote_app_name,
                                         f"Socket({app_name!r}, {remote_app_name!r})")
         classical = run.network.classical
-        if not classical.has_link(self._node, self._remote_node):
+        # Two roles on one node talk without a link (at once, as netqasm's thread sockets).
+        self._local = self._node == self._remote_node
+        if not self._local and not classical.has_link(self._node, self._remote_node):
             classical.delay(self._node, self._remote_node)  # raises, naming the nodes
         self._classical = classical
         self._key = ("netqasm-socket", socket_id, app_name, remote_app_name)
@@ -74,7 +76,10 @@ class Socket:
 
     # -- sending ------------------------------------------------------------
     def _send(self, msg: str) -> None:
-        self._classical.send(self._node, self._remote_node, self._key, msg)
+        if self._local:
+            self._classical.mailbox(self._remote_node, self._node, self._key).send(msg, delay=0.0)
+        else:
+            self._classical.send(self._node, self._remote_node, self._key, msg)
 
     def _log(self, operation: str, msg: Any, sender: str, receiver: str, log: str) -> None:
         logs = self._run.logs
