@@ -398,3 +398,40 @@ def test_simulaqron_sockets_block_only_their_script(tmp_path: Path,
     status, lines, err = run(capsys, tmp_path, config=CONFIGS / "perfect_two_nodes.yaml")
     assert (status, err) == (0, "")
     assert lines == ["Bob got 'hello Bob' at t=10 us", "Alice got HELLO BOB"]
+
+
+def test_create_keep_returns_before_the_peer_receives(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # SimulaQron's semantics, only under this runner: Alice's create_keep flush
+    # returns after the link's 1 us, while Bob issues recv_keep only at 1 ms;
+    # his half waited for him. (netqsim.run would wait for Bob's receive.)
+    write(tmp_path, "alice.py", """
+        import asyncio
+        from netqasm.sdk import EPRSocket
+        from netqasm.sdk.external import NetQASMConnection
+        if __name__ == "__main__":
+            socket = EPRSocket("Bob")
+            with NetQASMConnection("Alice", epr_sockets=[socket]) as conn:
+                outcome = socket.create_keep()[0].measure()
+                conn.flush()
+                print(f"Alice {int(outcome)} at t={asyncio.new_event_loop().time() * 1e6:g} us")
+    """)
+    write(tmp_path, "bob.py", """
+        import asyncio
+        from netqasm.sdk import EPRSocket
+        from netqasm.sdk.external import NetQASMConnection
+        if __name__ == "__main__":
+            asyncio.run(asyncio.sleep(1e-3))
+            socket = EPRSocket("Alice")
+            with NetQASMConnection("Bob", epr_sockets=[socket]) as conn:
+                outcome = socket.recv_keep()[0].measure()
+                conn.flush()
+                print(f"Bob {int(outcome)} at t={asyncio.new_event_loop().time() * 1e6:g} us")
+    """)
+    for seed in (1, 5):
+        status, lines, err = run(capsys, tmp_path, config=CONFIGS / "perfect_two_nodes.yaml",
+                                 seed=seed)
+        assert (status, err) == (0, "")
+        alice, bob = (line.split() for line in lines)
+        assert (alice[0], bob[0], alice[1]) == ("Alice", "Bob", bob[1])
+        assert float(alice[3][2:]) < 1000 < float(bob[3][2:])
