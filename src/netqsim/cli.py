@@ -617,6 +617,7 @@ COMMANDS["simulate"] = cmd_simulate
 
 
 def cmd_simulaqron(args: argparse.Namespace) -> int:
+    from netqsim.compat.simulaqron.networks import NetworkFileError
     from netqsim.compat.simulaqron_runner import (
         NodeAssignmentError,
         ScriptNotFound,
@@ -633,7 +634,7 @@ def cmd_simulaqron(args: argparse.Namespace) -> int:
     try:
         return run_simulaqron(args.paths, network=args.network, config=args.config,
                               seed=args.seed, nodes=nodes)
-    except (ScriptNotFound, NodeAssignmentError) as exc:
+    except (ScriptNotFound, NodeAssignmentError, NetworkFileError) as exc:
         raise UserError(str(exc)) from None
     except DeadlockError as exc:
         raise UserError(f"every script waits and nothing can happen (a deadlock):\n{exc}") from None

@@ -435,3 +435,12 @@ def test_create_keep_returns_before_the_peer_receives(tmp_path: Path,
         alice, bob = (line.split() for line in lines)
         assert (alice[0], bob[0], alice[1]) == ("Alice", "Bob", bob[1])
         assert float(alice[3][2:]) < 1000 < float(bob[3][2:])
+
+
+def test_cli_reports_a_bad_network_file(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "net.json"
+    bad.write_text('[{"name": "default"}]')
+    assert main(["simulaqron", str(FOLDERS / "pingpong"), "--network", str(bad)]) == 1
+    assert capsys.readouterr().err == (
+        f"netqsim: error: {bad}: network 0 needs 'name' and 'nodes'\n")

@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_SIMULAQRON_NETWORK_FILENAME",
     "DEFAULT_SIMULAQRON_SETTINGS_FILENAME",
     "NetworkConfig",
+    "NetworkFileError",
     "NetworkConfigBuilder",
     "NetworksConfiguration",
     "NodeConfig",
@@ -44,6 +45,10 @@ DEFAULT_NODES: dict[str, tuple[int, int, int]] = {
     "David": (8030, 8031, 8032),
     "Eve": (8040, 8041, 8042),
 }
+
+
+class NetworkFileError(ValueError):
+    """A SimulaQron network or settings file is missing or malformed (the message says where)."""
 
 
 class NodeConfigType(str, Enum):
@@ -153,20 +158,20 @@ def default_networks() -> NetworksConfiguration:
 def _socket(value: Any, where: str) -> tuple[str, int]:
     if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str)
             or isinstance(value[1], bool) or not isinstance(value[1], int)):
-        raise ValueError(f"{where} must be [hostname, port], got {value!r}")
+        raise NetworkFileError(f"{where} must be [hostname, port], got {value!r}")
     return value[0], value[1]
 
 
 def _node(entry: Any, where: str) -> NodeConfig:
     if not isinstance(entry, dict) or len(entry) != 1:
-        raise ValueError(f"{where} must be one {{node name: sockets}} entry, got {entry!r}")
+        raise NetworkFileError(f"{where} must be one {{node name: sockets}} entry, got {entry!r}")
     ((name, sockets),) = entry.items()
     if not isinstance(sockets, dict):
-        raise ValueError(f"{where} ({name}) must map socket names to [hostname, port]")
+        raise NetworkFileError(f"{where} ({name}) must map socket names to [hostname, port]")
     kinds = [t.value for t in NodeConfigType]
     unknown = sorted(set(sockets) - {f"{k}_socket" for k in kinds})
     if unknown:
-        raise ValueError(
+        raise NetworkFileError(
             f"{where} ({name}): unknown key(s) {', '.join(unknown)} "
             f"(allowed: {', '.join(f'{k}_socket' for k in kinds)})"
         )
@@ -174,7 +179,7 @@ def _node(entry: Any, where: str) -> NodeConfig:
     for kind in kinds:
         key = f"{kind}_socket"
         if key not in sockets:
-            raise ValueError(f"{where} ({name}) has no {key}")
+            raise NetworkFileError(f"{where} ({name}) has no {key}")
         host, port = _socket(sockets[key], f"{where} ({name}).{key}")
         values[f"{kind}_hostname"], values[f"{kind}_port"] = host, port
     return NodeConfig(name=name, **values)
@@ -184,32 +189,32 @@ def read_network_file(file_path: str | os.PathLike[str]) -> NetworksConfiguratio
     """Parse a ``simulaqron_network.json``; errors name the file and the entry."""
     path = Path(file_path)
     if not path.is_file():
-        raise ValueError(f"No such file {path}")
+        raise NetworkFileError(f"No such file {path}")
     try:
         raw = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not valid JSON: {exc}") from None
+        raise NetworkFileError(f"{path}: not valid JSON: {exc}") from None
     if not isinstance(raw, list):
-        raise ValueError(f"{path}: a SimulaQron network file holds a list of networks")
+        raise NetworkFileError(f"{path}: a SimulaQron network file holds a list of networks")
     result = NetworksConfiguration()
     for i, network in enumerate(raw):
         where = f"{path}: network {i}"
         if not isinstance(network, dict) or "name" not in network or "nodes" not in network:
-            raise ValueError(f"{where} needs 'name' and 'nodes'")
+            raise NetworkFileError(f"{where} needs 'name' and 'nodes'")
         if not isinstance(network["nodes"], list):
-            raise ValueError(f"{where}.nodes must be a list of {{node name: sockets}} entries")
+            raise NetworkFileError(f"{where}.nodes must be a list of {{node name: sockets}} entries")
         topology = network.get("topology")
         nodes = [_node(entry, f"{where}.nodes[{j}]") for j, entry in enumerate(network["nodes"])]
         by_name = {node.name: node for node in nodes}
         if len(by_name) != len(nodes):
-            raise ValueError(f"{where} names a node twice")
+            raise NetworkFileError(f"{where} names a node twice")
         if topology is not None:
             if not isinstance(topology, dict):
-                raise ValueError(f"{where}.topology must be null or {{node: [neighbours]}}")
+                raise NetworkFileError(f"{where}.topology must be null or {{node: [neighbours]}}")
             for node, neighbours in topology.items():
                 unknown = [n for n in [node, *neighbours] if n not in by_name]
                 if unknown:
-                    raise ValueError(
+                    raise NetworkFileError(
                         f"{where}.topology names unknown node(s) {', '.join(unknown)}"
                     )
         result.networks[network["name"]] = NetworkConfig(network["name"], topology, by_name)
@@ -249,16 +254,16 @@ class SimulaqronConfig:
         """Read the settings of ``file_path`` (unknown keys are an error naming them)."""
         path = Path(file_path)
         if not path.is_file():
-            raise ValueError(f"No such file {path}")
+            raise NetworkFileError(f"No such file {path}")
         try:
             raw = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}: not valid JSON: {exc}") from None
+            raise NetworkFileError(f"{path}: not valid JSON: {exc}") from None
         if not isinstance(raw, dict):
-            raise ValueError(f"{path}: SimulaQron settings are a JSON object")
+            raise NetworkFileError(f"{path}: SimulaQron settings are a JSON object")
         unknown = sorted(set(raw) - set(_SETTINGS))
         if unknown:
-            raise ValueError(
+            raise NetworkFileError(
                 f"{path}: unknown setting(s) {', '.join(unknown)} "
                 f"(known: {', '.join(sorted(_SETTINGS))})"
             )
