@@ -145,7 +145,7 @@ def test_missing_files_simulaqron_start_would_write_keep_the_runs(
     assert run_simulaqron([tmp_path]) == 1
     out, err = capsys.readouterr()
     assert out == "['Alice', 'Bob', 'Charlie', 'David', 'Eve'] 20\n"
-    assert "ValueError: No such file other.json" in err
+    assert "NetworkFileError: No such file other.json" in err  # a ValueError, as in SimulaQron
 
 
 def test_the_simulaqron_topology_decides_the_default_links(

@@ -23,8 +23,8 @@ __all__ = [
     "DEFAULT_SIMULAQRON_NETWORK_FILENAME",
     "DEFAULT_SIMULAQRON_SETTINGS_FILENAME",
     "NetworkConfig",
-    "NetworkFileError",
     "NetworkConfigBuilder",
+    "NetworkFileError",
     "NetworksConfiguration",
     "NodeConfig",
     "NodeConfigType",
@@ -202,7 +202,8 @@ def read_network_file(file_path: str | os.PathLike[str]) -> NetworksConfiguratio
         if not isinstance(network, dict) or "name" not in network or "nodes" not in network:
             raise NetworkFileError(f"{where} needs 'name' and 'nodes'")
         if not isinstance(network["nodes"], list):
-            raise NetworkFileError(f"{where}.nodes must be a list of {{node name: sockets}} entries")
+            raise NetworkFileError(
+                f"{where}.nodes must be a list of {{node name: sockets}} entries")
         topology = network.get("topology")
         nodes = [_node(entry, f"{where}.nodes[{j}]") for j, entry in enumerate(network["nodes"])]
         by_name = {node.name: node for node in nodes}
