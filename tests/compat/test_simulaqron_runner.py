@@ -444,3 +444,26 @@ def test_cli_reports_a_bad_network_file(tmp_path: Path,
     assert main(["simulaqron", str(FOLDERS / "pingpong"), "--network", str(bad)]) == 1
     assert capsys.readouterr().err == (
         f"netqsim: error: {bad}: network 0 needs 'name' and 'nodes'\n")
+
+
+def test_each_script_runs_in_its_own_folder(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # The working directory follows whichever script runs, across blocking calls.
+    code = """
+        from pathlib import Path
+        from netqasm.sdk.external import Socket
+        if __name__ == "__main__":
+            socket = Socket("{me}", "{peer}")
+            before = Path("data.txt").read_text()
+            socket.send(before)
+            heard = socket.recv()
+            print("{me}", before, Path("data.txt").read_text(), "heard", heard)
+    """
+    for me, peer in (("Alice", "Bob"), ("Bob", "Alice")):
+        folder = tmp_path / me
+        write(folder, f"{me.lower()}.py", code.format(me=me, peer=peer))
+        (folder / "data.txt").write_text(f"{me}'s-data")
+    status, lines, _ = run(capsys, tmp_path / "Bob" / "bob.py", tmp_path / "Alice" / "alice.py")
+    assert status == 0
+    assert sorted(lines) == ["Alice Alice's-data Alice's-data heard Bob's-data",
+                             "Bob Bob's-data Bob's-data heard Alice's-data"]
