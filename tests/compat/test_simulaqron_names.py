@@ -168,3 +168,26 @@ def test_the_simulaqron_topology_decides_the_default_links(
     assert out == "Alice-Bob is linked\n"
     assert ("ValueError: alice.py (node 'Alice') opens an EPR socket to 'Charlie', but the "
             "network has no entanglement link between them") in err
+
+
+def test_the_batons_on_resume_runs_in_the_thread_after_each_call() -> None:
+    # The runner restores each script's working directory with it.
+    import threading
+
+    from netqsim.compat.threads import Baton, call
+    from netqsim.kernel import Simulator
+
+    sim = Simulator(seed=0)
+    seen: list[tuple[str, float]] = []
+
+    def user(ns: float) -> None:
+        for _ in range(2):
+            call(sim.timeout(ns))
+
+    resume = lambda: seen.append((threading.current_thread().name, sim.now))  # noqa: E731
+    with Baton(sim, on_resume=resume) as baton:
+        baton.spawn("a", user, 3.0)
+        baton.spawn("b", user, 5.0)
+        sim.run()
+    assert seen == [("netqsim:a", 3.0), ("netqsim:b", 5.0), ("netqsim:a", 6.0),
+                    ("netqsim:b", 10.0)]

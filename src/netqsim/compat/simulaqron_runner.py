@@ -43,6 +43,7 @@ from netqsim.compat.simulaqron import MODULES
 from netqsim.compat.simulaqron.context import (
     ScriptNode,
     SimulaQronRun,
+    enter_script_folder,
     forget_folder,
     script_thread,
 )
@@ -276,7 +277,7 @@ def run_simulaqron(
     with (_process_state(folders), session(), running(apps), compat_imports(MODULES),
           simulated_asyncio()):
         _settings_variable_wins()
-        with Baton(sim) as baton:
+        with Baton(sim, on_resume=enter_script_folder) as baton:
             for script in scripts:
                 script.process = baton.spawn(f"{script.script.name} ({script.name})",
                                              _run_script, script)

@@ -30,7 +30,14 @@ if TYPE_CHECKING:
     from netqsim.kernel import Simulator
     from netqsim.runtime.network import Network
 
-__all__ = ["ScriptNode", "SimulaQronRun", "current_script", "forget_folder", "script_thread"]
+__all__ = [
+    "ScriptNode",
+    "SimulaQronRun",
+    "current_script",
+    "enter_script_folder",
+    "forget_folder",
+    "script_thread",
+]
 
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", ""})
 
@@ -138,15 +145,8 @@ class ScriptNode:
         return self.run.network.node(self.name).host
 
     def call(self, body: Generator[Any, Any, Any]) -> Any:
-        """Run ``body`` in simulated time (blocking this script only); its value.
-
-        The working directory is the script's own folder again afterwards:
-        other scripts, in other folders, ran meanwhile.
-        """
-        try:
-            return call(body)
-        finally:
-            _enter_folder(self.folder)
+        """Run ``body`` in simulated time (blocking this script only); its value."""
+        return call(body)
 
     def __repr__(self) -> str:
         return f"<SimulaQron script {self.script.name} as node {self.name!r}>"
@@ -182,6 +182,14 @@ class script_thread:
 
     def __exit__(self, *exc: Any) -> None:
         _local.script = None
+
+
+def enter_script_folder() -> None:
+    """Make the running script's folder the working directory again (the baton's
+    ``on_resume``: other scripts, maybe in other folders, ran meanwhile)."""
+    script = getattr(_local, "script", None)
+    if script is not None:
+        _enter_folder(script.folder)
 
 
 def current_script() -> ScriptNode:
