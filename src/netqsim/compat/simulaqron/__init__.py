@@ -7,7 +7,8 @@
 * :mod:`.context`: the run and its scripts (each script is one node);
 * :mod:`.settings`: ``network_config`` / ``simulaqron_settings``, per script;
 * :mod:`.host_config`: ``SocketsConfig``;
-* :mod:`.loop`: asyncio's event loop in simulated time, over classical streams;
+* :mod:`.loop`: asyncio's event loop in simulated time;
+* :mod:`.transport`: its connections and listening servers, over classical streams;
 * :mod:`.protocol`: ``SimulaQronClassicalClient`` / ``SimulaQronClassicalServer``;
 * :mod:`.connection`: the blocking ``NetQASMConnection``, ``Socket`` and
   ``BroadcastChannel`` (netqsim's application-folder versions, with SimulaQron's

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from netqsim.compat.simulaqron.context import ScriptNode, current_script
+from netqsim.compat.simulaqron.transport import SimulatedServer, SimulatedTransport, Source
 from netqsim.compat.threads import ThreadAbandoned
-from netqsim.host.streams import CONNECT_KEY, EOF, StreamKey, StreamWriter
-from netqsim.kernel import AnyOf, Channel, Event
+from netqsim.kernel import AnyOf, Event
 
 __all__ = ["ServingEnded", "SimulatedLoop", "SimulatedLoopPolicy", "simulated_asyncio"]
 
@@ -49,18 +49,6 @@ class ServingEnded(BaseException):
     ``SimulaQronClassicalServer.start_serving``) treat it as a normal end. A
     ``BaseException``, so that a script's ``except Exception`` does not stop it.
     """
-
-
-class _Source:
-    """A channel the loop reads from: a connection's bytes or a server's connection requests."""
-
-    __slots__ = ("channel", "deliver", "paused", "what")
-
-    def __init__(self, channel: Channel, deliver: Callable[[Any], None], what: str) -> None:
-        self.channel = channel
-        self.deliver = deliver
-        self.what = what
-        self.paused = False
 
 
 class IdleWait(AnyOf):
@@ -88,15 +76,15 @@ class _Selector:
         if arrived or timeout == 0:
             return arrived
         if loop._abandoned:  # the run has ended: let asyncio's shutdown finish at once
-            raise ThreadAbandoned(f"the run of {loop._script.script.name} has ended")
+            raise ThreadAbandoned(f"the run of {loop.script.script.name} has ended")
         if not loop._ending:
             try:
-                arrived = loop._script.call(loop._idle(timeout))
+                arrived = loop.script.call(loop._idle(timeout))
             except ThreadAbandoned:
                 loop._abandoned = True
                 raise
         if loop._ending:
-            raise ServingEnded(f"{loop._script.name} stopped serving: every client has finished")
+            raise ServingEnded(f"{loop.script.name} stopped serving: every client has finished")
         return arrived
 
     def close(self) -> None:
@@ -108,13 +96,13 @@ class SimulatedLoop(asyncio.BaseEventLoop):
 
     def __init__(self, script: ScriptNode) -> None:
         super().__init__()
-        self._script = script
+        self.script = script
         self._selector = _Selector(self)
-        self._sources: list[_Source] = []
-        self._transports: list[SimulatedTransport] = []
-        self._servers: list[SimulatedServer] = []
+        self._sources: list[Source] = []
+        self.transports: list[SimulatedTransport] = []
+        self.servers: list[SimulatedServer] = []
         self._handler_tasks: set[asyncio.Task[Any]] = set()
-        self._accepting = False
+        self.accepting = False
         self._idle_stop: Event | None = None
         self._ending = False
         self._abandoned = False
@@ -123,7 +111,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
     # -- asyncio's hooks ---------------------------------------------------------------
     def time(self) -> float:
         """The simulated time, in seconds (asyncio's unit)."""
-        return self._script.sim.now * 1e-9
+        return self.script.sim.now * 1e-9
 
     def _process_events(self, event_list: list[tuple[Callable[[Any], None], Any]]) -> None:
         for deliver, message in event_list:
@@ -140,26 +128,26 @@ class SimulatedLoop(asyncio.BaseEventLoop):
 
     def create_task(self, coro: Any, **options: Any) -> Any:  # type: ignore[override]
         task = super().create_task(coro, **options)
-        if self._accepting:  # a server's connection handler
+        if self.accepting:  # a server's connection handler
             self._handler_tasks = {t for t in self._handler_tasks if not t.done()}
             self._handler_tasks.add(task)
         return task
 
     def close(self) -> None:
         """Close this loop's connections (the peers see EOF) and servers, then the loop."""
-        for server in list(self._servers):
+        for server in list(self.servers):
             server._stop_listening()
-        for transport in list(self._transports):
+        for transport in list(self.transports):
             transport._shut()
-        if self._script.loop is self:
-            self._script.loop = None
+        if self.script.loop is self:
+            self.script.loop = None
         super().close()
 
     # -- sources and the idle wait -----------------------------------------------------
-    def _add_source(self, source: _Source) -> None:
+    def add_source(self, source: Source) -> None:
         self._sources.append(source)
 
-    def _remove_source(self, source: _Source) -> None:
+    def remove_source(self, source: Source) -> None:
         if source in self._sources:
             self._sources.remove(source)
 
@@ -173,7 +161,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
 
     def _idle(self, timeout: float | None) -> Gen:
         """Wait in simulated time for the first arrival, timer or end of serving."""
-        sim = self._script.sim
+        sim = self.script.sim
         active = [s for s in self._sources if not s.paused]
         receives = [(s, s.channel.recv()) for s in active]
         events: list[Event] = [r for _, r in receives]
@@ -203,20 +191,20 @@ class SimulatedLoop(asyncio.BaseEventLoop):
                 source.channel.cancel(receive)
         return out
 
-    def _describe_wait(self, sources: list[_Source], timeout: float | None) -> str:
+    def _describe_wait(self, sources: list[Source], timeout: float | None) -> str:
         what = list(dict.fromkeys(s.what for s in sources))
         if timeout is not None:
             what.append(f"a timer at t={(self.time() + timeout) * 1e9:g} ns")
         waited = " or ".join(what) if what else (
             "nothing that can happen (no connection open, no server listening, no timer)"
         )
-        return f"{waited} (asyncio loop of {self._script.script.name}, node {self._script.name!r})"
+        return f"{waited} (asyncio loop of {self.script.script.name}, node {self.script.name!r})"
 
     def describe_tasks(self) -> list[str]:
         """Where each waiting task of this loop is, in the script's own code (for reports)."""
         if self._idle_stop is None:
             return []
-        script = self._script
+        script = self.script
         lines = []
         for task in asyncio.all_tasks(self):
             frames = [f for f in task.get_stack()
@@ -235,7 +223,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         """True while the loop only waits for new clients: listening, no handler running."""
         return (
             self._idle_stop is not None
-            and any(server.is_serving() for server in self._servers)
+            and any(server.is_serving() for server in self.servers)
             and all(task.done() for task in self._handler_tasks)
         )
 
@@ -254,7 +242,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
     ) -> tuple[asyncio.Transport, asyncio.BaseProtocol]:
         """Connect to the node whose SimulaQron application socket is ``host:port``."""
         _refuse_options("create_connection", options)
-        script = self._script
+        script = self.script
         peer = script.run.node_at(host, port)
         if peer is None:
             raise ConnectionRefusedError(
@@ -281,7 +269,7 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         """Listen on this script's node's application socket."""
         _refuse_options("create_server", options, allowed=("backlog", "reuse_address",
                                                            "reuse_port", "family", "flags"))
-        script = self._script
+        script = self.script
         own = script.run.address_of(script.name)
         hosts = host if isinstance(host, (list, tuple)) else [host]
         if port != own[1] or any(script.run.node_at(h, port) != script.name for h in hosts):
@@ -304,186 +292,6 @@ def _refuse_options(what: str, options: dict[str, Any], allowed: tuple[str, ...]
             f"{what}: option(s) {', '.join(unsupported)} are not supported by netqsim's "
             "simulated connections (plain TCP between SimulaQron application sockets only)"
         )
-
-
-class SimulatedTransport(asyncio.Transport):
-    """One end of a connection between two scripts, over a netqsim classical stream."""
-
-    def __init__(self, loop: SimulatedLoop, writer: StreamWriter) -> None:
-        run = loop._script.run
-        super().__init__(extra={
-            "peername": run.address_of(writer.peer),
-            "sockname": run.address_of(writer.node),
-            "peer_node": writer.peer,
-            "stream": writer.key,
-        })
-        self._loop = loop
-        self._writer = writer
-        self._protocol: Any = None
-        self._closing = False
-        self.eof_received = False
-        inbox = run.network.classical.mailbox(writer.node, writer.peer, writer.key)
-        self._source = _Source(inbox, self._receive, f"bytes from {writer.peer} on {writer.key}")
-        loop._add_source(self._source)
-        loop._transports.append(self)
-
-    def set_protocol(self, protocol: Any) -> None:
-        self._protocol = protocol
-
-    def get_protocol(self) -> Any:
-        return self._protocol
-
-    def _receive(self, message: Any) -> None:
-        if message is EOF:
-            self.eof_received = True
-            self._loop._remove_source(self._source)
-            if not self._protocol.eof_received():
-                self.close()
-        elif not self._closing:
-            self._protocol.data_received(message)
-
-    def write(self, data: Any) -> None:
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data argument must be a bytes-like object, not "
-                            f"{type(data).__name__!r}")
-        if self._closing:  # asyncio drops writes to a closed transport
-            return
-        self._writer.write(data)
-
-    def writelines(self, list_of_data: Any) -> None:
-        self.write(b"".join(list_of_data))
-
-    def write_eof(self) -> None:
-        self._writer.write_eof()
-
-    def can_write_eof(self) -> bool:
-        return True
-
-    def is_closing(self) -> bool:
-        return self._closing
-
-    def close(self) -> None:
-        """Send EOF, stop reading, and tell the protocol the connection is lost."""
-        if self._closing:
-            return
-        self._shut()
-        self._loop.call_soon(self._protocol.connection_lost, None)
-
-    def _shut(self) -> None:
-        self._closing = True
-        self._loop._remove_source(self._source)
-        self._writer.write_eof()
-        if self in self._loop._transports:
-            self._loop._transports.remove(self)
-
-    def abort(self) -> None:
-        self.close()
-
-    def pause_reading(self) -> None:
-        self._source.paused = True
-
-    def resume_reading(self) -> None:
-        self._source.paused = False
-
-    def is_reading(self) -> bool:
-        return not self._source.paused and not self._closing
-
-    def get_write_buffer_size(self) -> int:
-        return 0  # written bytes leave at once
-
-    def get_write_buffer_limits(self) -> tuple[int, int]:
-        return (0, 0)
-
-    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
-        pass  # no send buffer to limit
-
-
-class SimulatedServer(asyncio.AbstractServer):
-    """A script's listening application socket: accepts connections from other nodes."""
-
-    def __init__(self, loop: SimulatedLoop, protocol_factory: Callable[[], Any],
-                 address: tuple[str, int]) -> None:
-        self._loop = loop
-        self._factory = protocol_factory
-        self.address = address
-        script = loop._script
-        classical = script.run.network.classical
-        self._sources = [
-            _Source(classical.mailbox(script.name, peer, CONNECT_KEY), self._accept,
-                    f"a client to connect to {address[0]}:{address[1]}")
-            for peer in script.run.network.nodes
-            if peer != script.name and classical.has_link(script.name, peer)
-        ]
-        self._serving = False
-        self._forever: asyncio.Future[None] | None = None
-        loop._servers.append(self)
-
-    def _listen(self) -> None:
-        if not self._serving:
-            self._serving = True
-            for source in self._sources:
-                self._loop._add_source(source)
-
-    def _stop_listening(self) -> None:
-        self._serving = False
-        for source in self._sources:
-            self._loop._remove_source(source)
-        if self in self._loop._servers:
-            self._loop._servers.remove(self)
-
-    def _accept(self, key: StreamKey) -> None:
-        loop = self._loop
-        writer = StreamWriter(loop._script.run.network.classical, key.acceptor, key.opener, key)
-        transport = SimulatedTransport(loop, writer)
-        protocol = self._factory()
-        transport.set_protocol(protocol)
-        loop._accepting = True  # tasks started now are this connection's handler
-        try:
-            protocol.connection_made(transport)
-        finally:
-            loop._accepting = False
-
-    # -- asyncio.AbstractServer --------------------------------------------------------
-    def close(self) -> None:
-        self._stop_listening()
-        if self._forever is not None and not self._forever.done():
-            self._forever.cancel()
-
-    def get_loop(self) -> asyncio.AbstractEventLoop:
-        return self._loop
-
-    def is_serving(self) -> bool:
-        return self._serving
-
-    @property
-    def sockets(self) -> tuple[Any, ...]:
-        return ()
-
-    async def start_serving(self) -> None:
-        self._listen()
-
-    async def serve_forever(self) -> None:
-        if self._forever is not None:
-            raise RuntimeError(f"server {self!r} is already being awaited on serve_forever()")
-        self._listen()
-        self._forever = self._loop.create_future()
-        try:
-            await self._forever
-        finally:
-            self.close()
-            self._forever = None
-
-    async def wait_closed(self) -> None:
-        return None
-
-    async def __aenter__(self) -> SimulatedServer:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<SimulatedServer {self.address[0]}:{self.address[1]} of {self._loop._script.name}>"
 
 
 class SimulatedLoopPolicy(asyncio.AbstractEventLoopPolicy):
