@@ -191,3 +191,19 @@ def test_the_batons_on_resume_runs_in_the_thread_after_each_call() -> None:
         sim.run()
     assert seen == [("netqsim:a", 3.0), ("netqsim:b", 5.0), ("netqsim:a", 6.0),
                     ("netqsim:b", 10.0)]
+
+
+def test_settings_network_config_is_the_object_whatever_the_import_order(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # SimulaQron's settings package has both a submodule and an object called
+    # network_config; the object wins, also after importing the submodule.
+    (tmp_path / "alice.py").write_text(textwrap.dedent("""
+        from simulaqron.settings.network_config import NodeConfigType
+        import simulaqron.settings
+        from simulaqron.settings import network_config
+        if __name__ == "__main__":
+            print(network_config.get_node_names()[:2], NodeConfigType.APP,
+                  simulaqron.settings.network_config is network_config)
+    """))
+    assert run_simulaqron([tmp_path]) == 0
+    assert capsys.readouterr().out == "['Alice', 'Bob'] app True\n"
