@@ -324,12 +324,16 @@ def test_the_default_network_is_perfect(capsys: pytest.CaptureFixture[str],
 
 def test_the_example_gives_the_output_its_readme_promises(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # README: no round differs on the perfect default network; with F = 0.8
+    # about 2/3 (1 - F) do: n = 100, p = 0.1333, 5 sigma = 5 sqrt(p (1 - p) / n) = 0.17.
     monkeypatch.delenv("EPR_ROUNDS", raising=False)
     folder = EXAMPLES / "epr_rounds"
     readme = (EXAMPLES / "README.md").read_text()
+    assert "`Alice: 0 of 100 rounds differ`" in readme
     assert run(capsys, folder)[1] == ["Alice: 0 of 100 rounds differ"]
     line = run(capsys, folder, config=folder / "depolarised.yaml", seed=7)[1][0]
-    assert f"(`--seed 7`: `{line}`)" in readme
+    differ = int(re.fullmatch(r"Alice: (\d+) of 100 rounds differ", line).group(1))
+    assert abs(differ / 100 - 2 / 3 * 0.2) < 5 * (2 / 15 * 13 / 15 / 100) ** 0.5
 
 
 def test_a_blocking_flush_in_a_handler_blocks_only_its_own_script(
