@@ -287,3 +287,30 @@ def test_non_blocking_receives(tmp_path: Path) -> None:
         "no message from 'b' has arrived at 'a' yet (block=False)",
         "no broadcast message has arrived at 'a' yet (block=False)",
         "one", "two"]
+
+
+def test_sim_states_toolbox_without_netsquid(tmp_path: Path) -> None:
+    # netqasm's sim_states imports NetSquid; inside a run it is served by netqsim.
+    folder = tmp_path / "states"
+    folder.mkdir()
+    (folder / "app_solo.py").write_text(
+        "import math\n"
+        "from netqasm.sdk import Qubit\n"
+        "from netqasm.sdk.external import NetQASMConnection, get_qubit_state\n"
+        "from netqasm.sdk.toolbox import set_qubit_state\n"
+        "from netqasm.sdk.toolbox.sim_states import get_fidelity, qubit_from, to_dm\n\n"
+        "def main(app_config=None, phi=0.0, theta=0.0):\n"
+        "    with NetQASMConnection('solo') as conn:\n"
+        "        q = Qubit(conn)\n"
+        "        set_qubit_state(q, phi, theta)\n"
+        "        conn.flush()\n"
+        "        state = get_qubit_state(q)\n"
+        "    reference = qubit_from(phi, theta)\n"
+        "    orthogonal = qubit_from(phi + math.pi, math.pi - theta)\n"
+        "    return [round(get_fidelity(reference, state), 9),\n"
+        "            round(get_fidelity(orthogonal, state), 9),\n"
+        "            bool(abs(to_dm(reference) - state).max() < 1e-3)]\n")
+    (folder / "solo.yaml").write_text("phi: 0.7\ntheta: 1.1\n")
+    (result,) = netqsim.simulate_application(folder, log_to_files=False)
+    assert result["app_solo"][1] < 1e-3 and result["app_solo"][2]
+    assert result["app_solo"][0] == pytest.approx(1.0, abs=1e-4)

@@ -52,7 +52,7 @@ from typing import Any
 
 from netqsim.config import StackNetworkConfig
 
-__all__ = ["NetworkFileError", "default_network", "network_from_netqasm"]
+__all__ = ["NetworkFileError", "default_network", "load_network_file", "network_from_netqasm"]
 
 #: SquidASM's generic QDevice timings [ns] and its link state delay [ns].
 GENERIC_TIMINGS = {

@@ -49,7 +49,7 @@ def _value(frame: Frame, operand: Any) -> Any:
     return getattr(operand, "value", None)  # an Immediate
 
 
-def _entry(node: Node, frame: Frame, pc: int, instr: Any) -> dict[str, Any] | None:
+def _entry(node: Node, frame: Frame, pc: int, instr: Any) -> dict[str, Any]:
     operands = instr.operands
     values = [_value(frame, op) for op in operands]
     virtual = [_value(frame, op) for op in operands
@@ -63,7 +63,7 @@ def _entry(node: Node, frame: Frame, pc: int, instr: Any) -> dict[str, Any] | No
     outcome = frame.regs[slot(instr.creg)] if isinstance(instr, core.MeasInstruction) else None
     ops = [f"{op}={value}" for op, value in zip(operands, values, strict=True)]
     return asdict(InstrLogEntry(
-        WCT=str(datetime.now()), SIT=int(node.controller.executor._sim.now), AID=frame.app_id,
+        WCT=str(datetime.now()), SIT=int(node.host.sim.now), AID=frame.app_id,
         SID=frame.subroutine_id, PRC=pc, HLN=None, HFL=None, INS=instr.mnemonic, OPR=ops,
         ANG=angle, QID=virtual, VID=physical, OUT=outcome, QGR=None,
         LOG=f"Doing instruction {instr.mnemonic} with operands {ops}"))
@@ -81,10 +81,8 @@ def record_instructions(node: Node, logs: RunLogs) -> None:
 
     def log(frame: Frame, pc: int, instr: Any) -> None:
         conn = connections.get(frame.app_id)
-        entry = _entry(node, frame, pc, instr)
-        if entry is not None:
-            app = conn.app_name if conn is not None else node.name
-            logs.instrs.setdefault(app, []).append(entry)
+        app = conn.app_name if conn is not None else node.name
+        logs.instrs.setdefault(app, []).append(_entry(node, frame, pc, instr))
 
     def wrap(pc: int, instr: Any, step: Any) -> Any:
         kind, handler, args = step
