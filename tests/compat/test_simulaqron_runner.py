@@ -472,3 +472,21 @@ def test_each_script_runs_in_its_own_folder(tmp_path: Path,
     assert status == 0
     assert sorted(lines) == ["Alice Alice's-data Alice's-data heard Bob's-data",
                              "Bob Bob's-data Bob's-data heard Alice's-data"]
+
+
+def test_a_broadcast_channel_reaches_every_other_script(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "alice.py", """
+        from simulaqron.sdk.broadcast_channel import BroadcastChannel
+        if __name__ == "__main__":
+            BroadcastChannel("Alice", ["Bob", "Charlie"], network_name="default").send("hi")
+    """)
+    for name in ("Bob", "Charlie"):
+        write(tmp_path, f"{name.lower()}.py", f"""
+            from netqasm.sdk.external import BroadcastChannel
+            if __name__ == "__main__":
+                print("{name} got", BroadcastChannel("{name}", ["Alice"]).recv())
+        """)
+    status, lines, err = run(capsys, tmp_path)
+    assert (status, err) == (0, "")
+    assert lines == ["Bob got ('Alice', 'hi')", "Charlie got ('Alice', 'hi')"]

@@ -35,8 +35,6 @@ __all__ = [
     "get_qubit_state",
 ]
 
-BroadcastChannel = app_sockets.BroadcastChannel
-
 
 class NetQASMConnection(app_connection.NetQASMConnection):
     """A blocking NetQASM connection of a SimulaQron script to its own node.
@@ -88,3 +86,11 @@ class Socket(app_sockets.Socket):
                  network_name: str = "default", log_config: Any = None) -> None:
         super().__init__(node_name, remote_node_name, socket_id, timeout, use_callbacks,
                          log_config)
+
+
+class BroadcastChannel(app_sockets.BroadcastChannel):
+    """SimulaQron's ``BroadcastChannel(node_name, remote_node_names)``: a socket to each."""
+
+    def __init__(self, node_name: str, remote_node_names: list[str],
+                 network_name: str = "default", **kwargs: Any) -> None:
+        super().__init__(node_name, remote_node_names, **kwargs)
