@@ -490,3 +490,33 @@ def test_a_broadcast_channel_reaches_every_other_script(
     status, lines, err = run(capsys, tmp_path)
     assert (status, err) == (0, "")
     assert lines == ["Bob got ('Alice', 'hi')", "Charlie got ('Alice', 'hi')"]
+
+
+def test_a_handler_that_raises_is_logged_and_fails_its_script(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    write(tmp_path, "alice.py", """
+        import asyncio
+        async def main():
+            reader, writer = await asyncio.open_connection("localhost", 8010)
+            writer.write(b"boom\\n")
+            print("Alice read", await reader.read())
+        if __name__ == "__main__":
+            asyncio.run(main())
+    """)
+    write(tmp_path, "bob.py", """
+        import asyncio
+        async def handle(reader, writer):
+            raise ValueError(f"cannot handle {(await reader.readline()).strip()}")
+        async def main():
+            server = await asyncio.start_server(handle, "localhost", 8010)
+            await server.serve_forever()
+        if __name__ == "__main__":
+            asyncio.run(main())
+    """)
+    status, lines, _ = run(capsys, tmp_path)
+    assert status == 1  # Bob's
+    assert lines == ["Alice read b''"]  # asyncio closes the failed handler's connection
+    # asyncio's own report (on stderr outside pytest, which captures logging)
+    assert "Unhandled exception in client_connected_cb" in caplog.text
+    assert "ValueError: cannot handle b'boom'" in caplog.text

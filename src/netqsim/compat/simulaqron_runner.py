@@ -164,9 +164,9 @@ def _run_script(script: ScriptNode) -> int:
         sys.argv = [str(script.script)]
         try:
             runpy.run_path(str(script.script), run_name="__main__")
-            return 0
+            return 1 if script.failed else 0
         except ServingEnded:
-            return 0
+            return 1 if script.failed else 0
         except SystemExit as exc:
             code = exc.code
             if code is None or isinstance(code, int):

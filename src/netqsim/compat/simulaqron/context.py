@@ -131,6 +131,8 @@ class ScriptNode:
         self.loop: SimulatedLoop | None = None
         #: Set once the script's code has returned or raised.
         self.finished = False
+        #: Set when an error reached no coroutine (e.g. a connection handler raised).
+        self.failed = False
         #: The kernel process paired with the script's thread (set by the runner).
         self.process: Any = None
 

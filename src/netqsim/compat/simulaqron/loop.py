@@ -122,9 +122,17 @@ class SimulatedLoop(asyncio.BaseEventLoop):
         pass
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:
+        """Log an error no coroutine received (asyncio's way), and fail the script for it.
+
+        A connection handler that raises is such an error: asyncio logs it and
+        the server goes on serving; the script's exit status becomes 1.
+        """
         # Once the run has ended, tasks cancelled on the way out are no news.
-        if not self._abandoned:
-            super().call_exception_handler(context)
+        if self._abandoned:
+            return
+        if isinstance(context.get("exception"), Exception):
+            self.script.failed = True
+        super().call_exception_handler(context)
 
     def create_task(self, coro: Any, **options: Any) -> Any:  # type: ignore[override]
         task = super().create_task(coro, **options)
