@@ -314,3 +314,21 @@ def test_sim_states_toolbox_without_netsquid(tmp_path: Path) -> None:
     (result,) = netqsim.simulate_application(folder, log_to_files=False)
     assert result["app_solo"][1] < 1e-3 and result["app_solo"][2]
     assert result["app_solo"][0] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_epr_socket_to_a_node_without_link_fails_the_app(tmp_path: Path) -> None:
+    folder = _copy("measure_pairs", tmp_path)
+    config = tmp_path / "net.yaml"
+    config.write_text(
+        "stacks:\n"
+        "  - {name: alice, qdevice_typ: generic, qdevice_cfg: {num_qubits: 3}}\n"
+        "  - {name: bob, qdevice_typ: generic, qdevice_cfg: {num_qubits: 3}}\n"
+        "  - {name: carol, qdevice_typ: generic, qdevice_cfg: {num_qubits: 3}}\n"
+        "links:\n"
+        "  - {stack1: alice, stack2: carol, typ: perfect}\n"
+        "  - {stack1: carol, stack2: bob, typ: perfect}\n")
+    with pytest.raises(AppError, match=r"app '(alice|bob)' \(app_(alice|bob)\.py\) failed in "
+                                       r"round 1 at t=0 ns: InstructionError: .* has no "
+                                       r"entanglement link to node id"):
+        netqsim.simulate_application(folder, config=config, log_to_files=False)
+    assert _no_app_threads()

@@ -18,6 +18,7 @@ from netqasm.backend.messages import InitNewAppMessage, OpenEPRSocketMessage, St
 from netqsim.compat.netqasm.apprun import AppRun, current_run
 from netqsim.compat.threads import call
 from netqsim.host.connection import HostConnection
+from netqsim.kernel import Event
 
 __all__ = ["NetQASMConnection"]
 
@@ -63,6 +64,7 @@ class NetQASMConnection(HostConnection):
             compiler=host._compiler or compiler,
         )
         self._open = True
+        self._refused: BaseException | None = None
         run.open_connections.append(self)
         host.connections[app_id] = self
         call(host.endpoint.send(
@@ -73,17 +75,32 @@ class NetQASMConnection(HostConnection):
                 raise ValueError(f"app {app_name!r} cannot open an EPR socket to itself")
             socket.conn = self
             run.node_of(socket._remote_app_name, f"EPRSocket of app {app_name!r}")
-            host.endpoint.send(
+            # As netqasm, the app does not wait for the socket to open; a refusal
+            # (no link to that node) is raised at the app's next flush.
+            opened = host.endpoint.send(
                 OpenEPRSocketMessage(
                     app_id=app_id, epr_socket_id=socket.epr_socket_id,
                     remote_node_id=socket.remote_node_id,
                     remote_epr_socket_id=socket.remote_epr_socket_id,
                     min_fidelity=socket.min_fidelity),
                 app_id=app_id, what=f"OpenEPRSocket {socket.epr_socket_id} of app {app_id}")
+            opened.callbacks.append(self._socket_opened)  # type: ignore[union-attr]
+
+    def _socket_opened(self, reply: Event) -> None:
+        if not reply.ok:
+            reply.defused = True
+            if self._refused is None:
+                self._refused = reply.value
 
     def flush(self, block: bool = True, callback: Any = None) -> None:  # type: ignore[override]
         """Compile and send the pending operations; return when their results are in."""
-        call(HostConnection.flush(self))
+        try:
+            call(HostConnection.flush(self))
+        finally:
+            # The socket's refusal arrived first and says what is wrong.
+            if self._refused is not None:
+                refused, self._refused = self._refused, None
+                raise refused
 
     def block(self) -> None:
         """Nothing to wait for: :meth:`flush` returns with the results."""

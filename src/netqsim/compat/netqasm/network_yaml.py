@@ -23,7 +23,8 @@ maps it, field by field, onto the netqsim models that behave the same way:
 * ``hardware: Generic``: a ``generic`` device with SquidASM's QDevice timings
   (init 100 us, single-qubit gates 1 us, CNOT/CZ 500 us; measurement is
   instantaneous there, 0 here). ``hardware: NV``: netqsim's ``nv`` device
-  (its own NV timings; SquidASM's default NV device uses 1-5 ns gates).
+  (its own NV timings and noise; ``gate_fidelity`` and ``t1``/``t2`` are not
+  applied; SquidASM's default NV device uses 1-5 ns gates).
 * ``gate_fidelity`` g: every gate depolarises each qubit it acts on with
   probability 1 - g (NetSquid's time-independent ``DepolarNoiseModel``), i.e.
   ``single_qubit_gate_depolar_prob`` = ``two_qubit_gate_depolar_prob`` = 1 - g.
