@@ -107,3 +107,25 @@ def test_a_file_error_names_the_line_and_lenient_loading_warns_once(tmp_path: Pa
         "length, speed_of_light). Dropped, as SquidASM ignores it."
     ]
     assert all(w.filename == __file__ for w in caught)  # points at the caller's line
+
+
+def test_netbuilders_perfect_generic_device_has_no_durations_and_no_memory_noise() -> None:
+    from netqsim.compat.squidasm.netbuilder import GenericQDeviceConfig
+    from netqsim.compat.squidasm.util import create_complete_graph_network
+
+    cfg = GenericQDeviceConfig.perfect_config()
+    assert (cfg.num_qubits, cfg.num_comm_qubits, cfg.T1, cfg.T2) == (100, 100, 0, 0)
+    assert (cfg.init_time, cfg.single_qubit_gate_time, cfg.two_qubit_gate_time,
+            cfg.measure_time) == (0, 0, 0, 0)
+    assert (cfg.single_qubit_gate_depolar_prob, cfg.two_qubit_gate_depolar_prob) == (0, 0)
+    # SquidASM 0.13's (netqsim's own) keeps the gate durations and T1/T2
+    native = netqsim_generic().perfect_config()
+    assert (native.num_qubits, native.two_qubit_gate_time, native.T1) == (2, 100_000, 1e10)
+    built = create_complete_graph_network(["A", "B"], "perfect", None)
+    assert built.stacks[0].qdevice_cfg.two_qubit_gate_time == 0
+
+
+def netqsim_generic() -> type:
+    from netqsim.config import GenericQDeviceConfig
+
+    return GenericQDeviceConfig

@@ -2,7 +2,10 @@
 
 ``get_qubit_state`` and ``get_reference_state`` are netqsim's. The two builders
 take SquidASM's arguments and build the same network with netqsim's config
-builders: ``create_two_node_network`` makes perfect generic devices whose gates
+builders. Their devices are netsquid-netbuilder's perfect generic device (every
+duration 0, no memory noise, 100 qubits; see
+:class:`netqsim.compat.squidasm.netbuilder.GenericQDeviceConfig`), as in the
+SquidASM versions built on netbuilder: ``create_two_node_network`` makes them with gates that
 depolarise with ``qdevice_noise``, a depolarise link of fidelity
 ``1 - 3/4 link_noise`` that succeeds every ``link_delay`` ns, and a classical
 link with ``clink_delay``; ``create_complete_graph_network`` links every pair
@@ -16,11 +19,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from netqsim.compat.squidasm.netbuilder import GenericQDeviceConfig
 from netqsim.config import (
     CLinkConfig,
     DefaultCLinkConfig,
     DepolariseLinkConfig,
-    GenericQDeviceConfig,
     LinkConfig,
     StackConfig,
     StackNetworkConfig,
@@ -73,7 +76,7 @@ def create_complete_graph_network(
 ) -> StackNetworkConfig:
     """Every pair of ``node_names`` joined by a ``link_typ`` link and a ``clink_typ`` clink.
 
-    Without ``qdevice_cfg`` each node gets a perfect generic device.
+    Without ``qdevice_cfg`` each node gets netbuilder's perfect generic device.
     """
     names = list(node_names)
     if not names:
