@@ -332,3 +332,13 @@ def test_epr_socket_to_a_node_without_link_fails_the_app(tmp_path: Path) -> None
                                        r"entanglement link to node id"):
         netqsim.simulate_application(folder, config=config, log_to_files=False)
     assert _no_app_threads()
+
+
+def test_example_app_folder_gives_the_closed_form_fidelity() -> None:
+    # examples/app_folders/teleport: a Depolarise link of fidelity 0.9 delivers a
+    # pair of Bell fidelity 1 - 3(0.1)/4 = 0.925; teleporting over it gives
+    # (2 x 0.925 + 1) / 3 = 0.95 exactly in the dm formalism, whatever the outcomes.
+    folder = Path(__file__).resolve().parents[2] / "examples" / "app_folders" / "teleport"
+    results = netqsim.simulate_application(folder, num=3, seed=1, formalism="dm",
+                                           log_to_files=False)
+    assert [r["app_receiver"]["fidelity"] for r in results] == [0.95] * 3
