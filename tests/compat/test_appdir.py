@@ -342,3 +342,18 @@ def test_example_app_folder_gives_the_closed_form_fidelity() -> None:
     results = netqsim.simulate_application(folder, num=3, seed=1, formalism="dm",
                                            log_to_files=False)
     assert [r["app_receiver"]["fidelity"] for r in results] == [0.95] * 3
+
+
+def test_network_config_file_is_found_in_the_app_folder(tmp_path: Path) -> None:
+    folder = _copy("roles_pairs", tmp_path)
+    (folder / "network.yaml").rename(folder / "other.yaml")
+    (result,) = netqsim.simulate_application(folder, network_config_file="other.yaml",
+                                             seed=1, log_to_files=False)
+    assert result["app_bob"]["node"] == "Amsterdam"
+    with pytest.raises(FileNotFoundError, match=r"network config file nowhere\.yaml does "
+                                                r"not exist"):
+        netqsim.simulate_application(folder, network_config_file="nowhere.yaml")
+    with pytest.raises(ValueError, match=r"give a netqsim network \(--config\) or a netqasm "
+                                         r"network file \(--network-config-file\), not both"):
+        netqsim.simulate_application(folder, network_config_file="other.yaml",
+                                     config=folder / "other.yaml")
