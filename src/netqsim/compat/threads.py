@@ -29,6 +29,8 @@ The interface:
 * Leaving the ``with`` block (normally or by an exception) ends every thread
   still waiting by raising :class:`ThreadAbandoned` at its :func:`call`, so
   that its ``finally`` blocks run; then the threads are joined.
+* ``in_user_thread()`` says whether :func:`call` works here; ``user_frame(frame)``
+  finds the user's line above netqsim's wrappers (for reports).
 
 While a user thread holds the baton the simulator is paused inside that
 thread's process, so the thread may use the simulation directly (create
