@@ -352,3 +352,20 @@ def test_a_finished_thread_runs_the_next_spawn() -> None:
     assert [name for name, _ in seen] == ["netqsim:first", "netqsim:second"]
     assert seen[0][1] == seen[1][1]  # one thread served both
     assert not _netqsim_threads()
+
+
+def test_on_resume_runs_in_the_user_thread_after_each_call() -> None:
+    sim = Simulator(seed=0)
+    resumed: list[tuple[str, float]] = []
+
+    def resume() -> None:
+        resumed.append((threading.current_thread().name, sim.now))
+
+    def user() -> None:
+        call(sim.timeout(2.0))
+        call(sim.timeout(3.0))
+
+    with Baton(sim, on_resume=resume) as baton:
+        baton.spawn("u", user)
+        sim.run()
+    assert resumed == [("netqsim:u", 2.0), ("netqsim:u", 5.0)]

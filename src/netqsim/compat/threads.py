@@ -12,8 +12,10 @@ kernel's event order alone, so a run is deterministic for a seed.
 
 The interface:
 
-* ``Baton(sim)``: the threads of one simulation; use it as a context manager
-  (or call :meth:`Baton.close`) so that no thread outlives the run.
+* ``Baton(sim, on_resume=None)``: the threads of one simulation; use it as a
+  context manager (or call :meth:`Baton.close`) so that no thread outlives the
+  run. ``on_resume()``, if given, runs in a user thread each time its
+  :func:`call` returns (the other threads ran meanwhile).
 * ``baton.spawn(name, function, *args, **kwargs) -> Process``: start
   ``function`` on a new thread called ``name`` when the simulation reaches the current time.
   The returned kernel process is also the event of the thread's end: its value
@@ -237,6 +239,8 @@ class _Worker:
         self.frame = self.request = None
         if self.abandoned:
             raise ThreadAbandoned(f"the simulation of thread {self.name!r} has ended")
+        if self.baton.on_resume is not None:
+            self.baton.on_resume()
         kind, payload = self._message
         if kind == _RAISE:
             raise payload
@@ -314,12 +318,16 @@ def in_user_thread() -> bool:
 class Baton:
     """The user threads of one simulation, run one at a time in simulated time."""
 
-    def __init__(self, sim: Simulator) -> None:
+    def __init__(self, sim: Simulator, on_resume: Callable[[], None] | None = None) -> None:
         self.sim = sim
+        #: Called in a user thread whenever its call() returns, before the thread's own
+        #: code goes on (e.g. to restore per-thread process state such as the working
+        #: directory, which the other threads may have changed meanwhile).
+        self.on_resume = on_resume
         self._workers: list[_Worker] = []
-        self._idle: list[_Worker] = []  # workers whose thread waits for a function
         self._closed = False
         sim.add_stall_reporter(self._stall_report)
+        self._idle: list[_Worker] = []  # workers whose thread waits for a function
 
     def spawn(self, name: str, function: Callable[..., Any], /, *args: Any,
               **kwargs: Any) -> Process:
