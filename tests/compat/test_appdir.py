@@ -111,21 +111,22 @@ def test_roles_place_apps_on_the_network_files_nodes() -> None:
     assert len(result["app_alice"]["outcomes"]) == 4  # pairs: 4 from alice.yaml
 
 
-@pytest.mark.parametrize(("noise_type", "expected"), [
-    ("Depolarise", 0.1), ("DiscreteDepolarise", 0.1), ("Bitflip", 0.2)])
+@pytest.mark.parametrize(("noise_type", "expected", "n"), [
+    ("Depolarise", 0.1, 2000), ("DiscreteDepolarise", 0.1, 1000), ("Bitflip", 0.2, 1000)])
 def test_link_fidelity_gives_the_closed_form_error_rate(
-    tmp_path: Path, noise_type: str, expected: float
+    tmp_path: Path, noise_type: str, expected: float, n: int
 ) -> None:
     # netqasm's (Discrete)Depolarise link with fidelity F delivers
     # (1 - p) |Phi+><Phi+| + p I/4 with p = 1 - F: Z outcomes differ with
     # probability p/2 (F = 0.8: 0.1). Its Bitflip link flips one half with
-    # probability 1 - F: they differ with probability 0.2. n = 2000 pairs,
-    # sigma = sqrt(q (1 - q) / n) <= 0.009; the bound is 5 sigma.
+    # probability 1 - F: they differ with probability 0.2. The bound is 5 sigma,
+    # sigma = sqrt(q (1 - q) / n): 0.0067 for n = 2000, 0.0095 and 0.0126 for
+    # n = 1000. (test_example_app_folder_gives_the_closed_form_fidelity checks
+    # the Depolarise state exactly.)
     folder = _copy("measure_pairs", tmp_path)
     network = (APPS / "roles_pairs" / "network.yaml").read_text()
     (folder / "network.yaml").write_text(network.replace("Depolarise", noise_type))
     shutil.copy(APPS / "roles_pairs" / "roles.yaml", folder / "roles.yaml")
-    n = 2000
     for role in ("alice", "bob"):
         (folder / f"{role}.yaml").write_text(f"pairs: {n}\n")
     (result,) = netqsim.simulate_application(folder, seed=21, log_to_files=False)
@@ -332,3 +333,28 @@ def test_epr_socket_to_a_node_without_link_fails_the_app(tmp_path: Path) -> None
                                        r"entanglement link to node id"):
         netqsim.simulate_application(folder, config=config, log_to_files=False)
     assert _no_app_threads()
+
+
+def test_example_app_folder_gives_the_closed_form_fidelity() -> None:
+    # examples/app_folders/teleport: a Depolarise link of fidelity 0.9 delivers a
+    # pair of Bell fidelity 1 - 3(0.1)/4 = 0.925; teleporting over it gives
+    # (2 x 0.925 + 1) / 3 = 0.95 exactly in the dm formalism, whatever the outcomes.
+    folder = Path(__file__).resolve().parents[2] / "examples" / "app_folders" / "teleport"
+    results = netqsim.simulate_application(folder, num=3, seed=1, formalism="dm",
+                                           log_to_files=False)
+    assert [r["app_receiver"]["fidelity"] for r in results] == [0.95] * 3
+
+
+def test_network_config_file_is_found_in_the_app_folder(tmp_path: Path) -> None:
+    folder = _copy("roles_pairs", tmp_path)
+    (folder / "network.yaml").rename(folder / "other.yaml")
+    (result,) = netqsim.simulate_application(folder, network_config_file="other.yaml",
+                                             seed=1, log_to_files=False)
+    assert result["app_bob"]["node"] == "Amsterdam"
+    with pytest.raises(FileNotFoundError, match=r"network config file nowhere\.yaml does "
+                                                r"not exist"):
+        netqsim.simulate_application(folder, network_config_file="nowhere.yaml")
+    with pytest.raises(ValueError, match=r"give a netqsim network \(--config\) or a netqasm "
+                                         r"network file \(--network-config-file\), not both"):
+        netqsim.simulate_application(folder, network_config_file="other.yaml",
+                                     config=folder / "other.yaml")

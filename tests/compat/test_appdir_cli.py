@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from netqasm.util.yaml import load_yaml
+
+from netqsim.cli import main
 
 APPS = Path(__file__).parent / "apps"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -91,12 +94,13 @@ def test_failing_app_prints_its_traceback_and_the_error(tmp_path: Path) -> None:
         "ZeroDivisionError: division by zero")
 
 
-def test_bad_command_lines() -> None:
-    done = simulate("--app-dir", str(APPS / "teleport"), "--num", "0")
-    assert (done.returncode, done.stderr) == (
-        1, "netqsim: error: --num must be a positive integer, got 0\n")
-    done = simulate("--log-to-files", "maybe")
-    assert done.returncode == 2 and "'maybe' is not a valid boolean" in done.stderr
-    done = simulate("--app-dir", str(APPS / "missing"))
-    assert done.returncode == 1
-    assert "does not exist or is not a folder" in done.stderr
+def test_bad_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    # In this process (main() is what the netqsim command runs): quick.
+    assert main(["simulate", "--app-dir", str(APPS / "teleport"), "--num", "0"]) == 1
+    assert capsys.readouterr().err == "netqsim: error: --num must be a positive integer, got 0\n"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["simulate", "--log-to-files", "maybe"])
+    assert exit_info.value.code == 2
+    assert "'maybe' is not a valid boolean" in capsys.readouterr().err
+    assert main(["simulate", "--app-dir", str(APPS / "missing")]) == 1
+    assert "does not exist or is not a folder" in capsys.readouterr().err

@@ -72,11 +72,20 @@ def test_bitflip_link_flips_one_half() -> None:
 
 
 def test_nv_hardware_and_both_link_directions() -> None:
+    electron_and_carbons = {"name": "A", "hardware": "NV", "gate_fidelity": 0.95, "qubits": [
+        {"id": 0, "t1": 1e6, "t2": 5e5}, {"id": 1, "t1": 1e9, "t2": 2e8},
+        {"id": 2, "t1": 1e9, "t2": 2e8}]}
     config = network_from_netqasm({
-        "nodes": [_node("A", hardware="NV"), _node("B")],
+        "nodes": [electron_and_carbons, _node("B")],
         "links": [_link("NoNoise"), _link("NoNoise", a="B", b="A")],
     })
-    assert config.stack("A").qdevice_typ == "nv"
+    device = config.stack("A").qdevice_cfg
+    assert config.stack("A").qdevice_typ == "nv" and device.num_qubits == 3
+    assert (device.electron_T1, device.electron_T2) == (1e6, 5e5)
+    assert (device.carbon_T1, device.carbon_T2) == (1e9, 2e8)
+    assert device.ec_gate_depolar_prob == pytest.approx(0.05)
+    assert device.electron_single_qubit_depolar_prob == pytest.approx(0.05)
+    assert (device.prob_error_0, device.prob_error_1) == (0.0, 0.0)
     assert len(config.links) == 1
 
 
@@ -98,6 +107,10 @@ def test_default_network_is_perfect_and_fully_linked() -> None:
     ({"nodes": [{**_node("A"), "qubits": [{"id": 0, "t1": 1, "t2": 1},
                                           {"id": 1, "t1": 2, "t2": 1}]}], "links": []},
      r"nodes\[0\] \(A\): all qubits of a node must have the same t1 and t2 in netqsim"),
+    ({"nodes": [{**_node("A", hardware="NV"), "qubits": [
+        {"id": 0, "t1": 1, "t2": 1}, {"id": 1, "t1": 2, "t2": 1}, {"id": 2, "t1": 3, "t2": 1}]}],
+      "links": []},
+     r"the carbon qubits \(ids 1 and up\) of an NV node must have the same t1 and t2"),
     ({"nodes": [_node("A", fidelity=1.5)], "links": []},
      r"nodes\[0\] \(A\) gate_fidelity: must be a number between 0 and 1, got 1\.5"),
     ({"nodes": [_node("A", hardware="TrappedIon")], "links": []},

@@ -332,3 +332,40 @@ def test_ctrl_c_while_a_user_thread_runs_stops_the_run_and_the_thread() -> None:
         sim.run()
     assert not _netqsim_threads()
     assert spins and sim.now == 1.0
+
+
+def test_a_finished_thread_runs_the_next_spawn() -> None:
+    sim = Simulator(seed=0)
+    seen = []
+
+    def user() -> None:
+        call(sim.timeout(1.0))
+        seen.append((threading.current_thread().name, threading.get_ident()))
+
+    def one_after_another(baton: Baton):
+        yield baton.spawn("first", user)
+        yield baton.spawn("second", user)
+
+    with Baton(sim) as baton:
+        sim.process(one_after_another(baton))
+        sim.run()
+    assert [name for name, _ in seen] == ["netqsim:first", "netqsim:second"]
+    assert seen[0][1] == seen[1][1]  # one thread served both
+    assert not _netqsim_threads()
+
+
+def test_on_resume_runs_in_the_user_thread_after_each_call() -> None:
+    sim = Simulator(seed=0)
+    resumed: list[tuple[str, float]] = []
+
+    def resume() -> None:
+        resumed.append((threading.current_thread().name, sim.now))
+
+    def user() -> None:
+        call(sim.timeout(2.0))
+        call(sim.timeout(3.0))
+
+    with Baton(sim, on_resume=resume) as baton:
+        baton.spawn("u", user)
+        sim.run()
+    assert resumed == [("netqsim:u", 2.0), ("netqsim:u", 5.0)]

@@ -31,6 +31,8 @@ The interface:
 * Leaving the ``with`` block (normally or by an exception) ends every thread
   still waiting by raising :class:`ThreadAbandoned` at its :func:`call`, so
   that its ``finally`` blocks run; then the threads are joined.
+* ``in_user_thread()`` says whether :func:`call` works here; ``user_frame(frame)``
+  finds the user's line above netqsim's wrappers (for reports).
 
 While a user thread holds the baton the simulator is paused inside that
 thread's process, so the thread may use the simulation directly (create
@@ -101,16 +103,20 @@ class ThreadAbandoned(BaseException):
 
 
 class _Worker:
-    """One user thread and the two locks that pass the baton to it and back."""
+    """One user thread and the two locks that pass the baton to it and back.
 
-    def __init__(self, baton: Baton, function: Callable[..., Any], args: tuple[Any, ...],
-                 kwargs: dict[str, Any], name: str) -> None:
+    The thread runs one spawned function after another: when a function has
+    returned, the worker waits in its Baton's pool for the next spawn (starting
+    a thread costs more than a whole hand-over).
+    """
+
+    def __init__(self, baton: Baton) -> None:
         self.baton = baton
-        self.name = name
-        self._function = function
-        self._args = args
-        self._kwargs = kwargs
-        self._context = contextvars.copy_context()
+        self.name = ""
+        self._function: Callable[..., Any] | None = None
+        self._args: tuple[Any, ...] = ()
+        self._kwargs: dict[str, Any] = {}
+        self._context: contextvars.Context | None = None
         # Both locks start taken: each side blocks on its own until the other
         # releases it (the two halves of one hand-over).
         self._go = threading.Lock()
@@ -119,11 +125,19 @@ class _Worker:
         self._back.acquire()
         self._message: tuple[str, Any] = (_START, None)
         self.thread: threading.Thread | None = None
-        self.parked = False  # the user thread sleeps in call() (or before its start)
-        self.finished = False
+        self.parked = False  # the user thread sleeps in call() or waits for a function
+        self.finished = True
         self.abandoned = False
         self.frame: FrameType | None = None  # the frame that called call(), for reports
         self.request: Any = None
+
+    def assign(self, function: Callable[..., Any], args: tuple[Any, ...],
+               kwargs: dict[str, Any], name: str) -> None:
+        """Give the worker its next function (it runs when the paired process starts)."""
+        self.name = name
+        self._function, self._args, self._kwargs = function, args, kwargs
+        self._context = contextvars.copy_context()
+        self.finished = False
 
     # -- the simulator's side ------------------------------------------------
     def exchange(self, message: tuple[str, Any]) -> tuple[str, Any]:
@@ -138,10 +152,14 @@ class _Worker:
 
     def drive(self) -> Generator[Any, Any, Any]:
         """The kernel process paired with the thread: runs its calls in simulated time."""
-        thread = threading.Thread(target=self._main, name=f"netqsim:{self.name}", daemon=True)
-        self.thread = thread
-        self.parked = True
-        thread.start()
+        thread = self.thread
+        if thread is None:
+            thread = self.thread = threading.Thread(target=self._main, daemon=True)
+            self.parked = True
+            thread.name = f"netqsim:{self.name}"
+            thread.start()
+        else:
+            thread.name = f"netqsim:{self.name}"
         kind, payload = self.exchange((_START, None))
         while kind == _CALL:
             try:
@@ -151,12 +169,13 @@ class _Worker:
             else:
                 reply = (_VALUE, value)
             kind, payload = self.exchange(reply)
+        self.baton._idle.append(self)  # the thread waits for its next function
         if kind == _FAILED:
             raise payload
         return payload
 
     def close(self) -> None:
-        """End the thread if it still runs: abandon it at its call() and join it."""
+        """End the thread: abandon it at its call() (or in the pool) and join it."""
         thread = self.thread
         if thread is None or not thread.is_alive():
             return
@@ -178,25 +197,34 @@ class _Worker:
 
     # -- the user thread's side ----------------------------------------------
     def _main(self) -> None:
-        self._go.acquire()
-        self.parked = False
         _local.worker = self
         try:
-            if self.abandoned:
-                raise ThreadAbandoned
-            value = self._context.run(self._function, *self._args, **self._kwargs)
-            result: tuple[str, Any] = (_DONE, value)
+            self._serve()
         except ThreadAbandoned:
-            result = (_ENDED, None)
-        except BaseException as exc:  # handed to the process, which raises it in the kernel
-            result = (_FAILED, exc)
-        self.finished = True
-        self.frame = None
-        self._message = result
-        try:
+            pass  # stopped by close() between two functions (after a Ctrl-C)
+
+    def _serve(self) -> None:
+        while True:
+            self._go.acquire()  # the next function, or the end
+            self.parked = False
+            if self.abandoned:
+                return
+            try:
+                value = self._context.run(  # type: ignore[union-attr]
+                    self._function, *self._args, **self._kwargs)  # type: ignore[arg-type]
+                result: tuple[str, Any] = (_DONE, value)
+            except ThreadAbandoned:
+                result = (_ENDED, None)
+            except BaseException as exc:  # handed to the process, which raises it in the kernel
+                result = (_FAILED, exc)
+            self.finished = True
+            self.frame = None
+            self._function, self._args, self._kwargs, self._context = None, (), {}, None
+            self._message = result
+            self.parked = True
+            if self.abandoned:
+                return  # nobody waits for the baton any more
             self._back.release()
-        except RuntimeError:
-            pass  # abandoned: nobody waits for the baton any more
 
     def call(self, awaitable: Any, frame: FrameType | None) -> Any:
         if self.abandoned:
@@ -299,6 +327,7 @@ class Baton:
         self._workers: list[_Worker] = []
         self._closed = False
         sim.add_stall_reporter(self._stall_report)
+        self._idle: list[_Worker] = []  # workers whose thread waits for a function
 
     def spawn(self, name: str, function: Callable[..., Any], /, *args: Any,
               **kwargs: Any) -> Process:
@@ -311,8 +340,12 @@ class Baton:
             raise RuntimeError(f"this Baton is closed: cannot spawn thread {name!r}")
         if not callable(function):
             raise TypeError(f"spawn() needs a callable for thread {name!r}, got {function!r}")
-        worker = _Worker(self, function, args, kwargs, name)
-        self._workers.append(worker)
+        if self._idle:
+            worker = self._idle.pop()
+        else:
+            worker = _Worker(self)
+            self._workers.append(worker)
+        worker.assign(function, args, kwargs, name)
         return self.sim.process(worker.drive(), name=name)
 
     def close(self) -> None:

@@ -23,8 +23,10 @@ maps it, field by field, onto the netqsim models that behave the same way:
 * ``hardware: Generic``: a ``generic`` device with SquidASM's QDevice timings
   (init 100 us, single-qubit gates 1 us, CNOT/CZ 500 us; measurement is
   instantaneous there, 0 here). ``hardware: NV``: netqsim's ``nv`` device
-  (its own NV timings and noise; ``gate_fidelity`` and ``t1``/``t2`` are not
-  applied; SquidASM's default NV device uses 1-5 ns gates).
+  with its own timings (SquidASM's default NV device uses 1-5 ns gates);
+  qubit 0 is the electron (``electron_T1``/``T2``), the others are carbons
+  (``carbon_T1``/``T2``, equal for all carbons), every gate and initialisation
+  depolarises with 1 - ``gate_fidelity`` and measurements are exact.
 * ``gate_fidelity`` g: every gate depolarises each qubit it acts on with
   probability 1 - g (NetSquid's time-independent ``DepolarNoiseModel``), i.e.
   ``single_qubit_gate_depolar_prob`` = ``two_qubit_gate_depolar_prob`` = 1 - g.
@@ -63,6 +65,9 @@ GENERIC_TIMINGS = {
     "measure_time": 0,
 }
 LINK_STATE_DELAY = 1_000
+#: The NV error probabilities that netqasm's gate_fidelity sets (all gates and initialisations).
+NV_GATE_NOISE = ("electron_init_depolar_prob", "electron_single_qubit_depolar_prob",
+                 "carbon_init_depolar_prob", "carbon_z_rot_depolar_prob", "ec_gate_depolar_prob")
 #: Qubits per node of netqasm's default network (no network file).
 DEFAULT_NUM_QUBITS = 5
 NOISE_TYPES = ("NoNoise", "Depolarise", "DiscreteDepolarise", "Bitflip")
@@ -97,23 +102,39 @@ def _stack(node: Mapping[str, Any], where: str) -> dict[str, Any]:
     qubits = _require(node, "qubits", where)
     if not isinstance(qubits, Sequence) or isinstance(qubits, str) or not qubits:
         raise NetworkFileError(f"{where}: 'qubits' must be a non-empty list, got {qubits!r}")
-    times = set()
-    for index, qubit in enumerate(qubits):
-        spot = f"{where} qubits[{index}]"
-        times.add((float(_require(qubit, "t1", spot)), float(_require(qubit, "t2", spot))))
-    if len(times) > 1:
-        raise NetworkFileError(
-            f"{where}: all qubits of a node must have the same t1 and t2 in netqsim "
-            f"(got {sorted(times)})")
-    t1, t2 = times.pop()
+    times = [
+        (float(_require(qubit, "t1", f"{where} qubits[{i}]")),
+         float(_require(qubit, "t2", f"{where} qubits[{i}]")))
+        for i, qubit in enumerate(qubits)
+    ]
     noise = 1.0 - _probability(_require(node, "gate_fidelity", where), f"{where} gate_fidelity")
     if hardware == "NV":
-        return {"name": name, "qdevice_typ": "nv", "qdevice_cfg": {"num_qubits": len(qubits)}}
+        return {"name": name, "qdevice_typ": "nv", "qdevice_cfg": _nv(times, noise, where)}
+    if len(set(times)) > 1:
+        raise NetworkFileError(
+            f"{where}: all qubits of a node must have the same t1 and t2 in netqsim "
+            f"(got {sorted(set(times))})")
+    t1, t2 = times[0]
     cfg = {
         "num_qubits": len(qubits), "T1": t1, "T2": t2, **GENERIC_TIMINGS,
         "single_qubit_gate_depolar_prob": noise, "two_qubit_gate_depolar_prob": noise,
     }
     return {"name": name, "qdevice_typ": "generic", "qdevice_cfg": cfg}
+
+
+def _nv(times: list[tuple[float, float]], noise: float, where: str) -> dict[str, Any]:
+    # Qubit 0 is the electron, the others are carbons (which share one T1/T2).
+    carbons = set(times[1:])
+    if len(carbons) > 1:
+        raise NetworkFileError(
+            f"{where}: the carbon qubits (ids 1 and up) of an NV node must have the same t1 and "
+            f"t2 in netqsim (got {sorted(carbons)})")
+    carbon_t1, carbon_t2 = carbons.pop() if carbons else times[0]
+    return {
+        "num_qubits": len(times), "electron_T1": times[0][0], "electron_T2": times[0][1],
+        "carbon_T1": carbon_t1, "carbon_T2": carbon_t2, "prob_error_0": 0.0,
+        "prob_error_1": 0.0, **{key: noise for key in NV_GATE_NOISE},
+    }
 
 
 def _link(link: Mapping[str, Any], where: str) -> dict[str, Any]:
