@@ -108,7 +108,7 @@ def simulate_application(
         raise ValueError(f"num must be a positive integer, got {num!r}")
     if formalism not in FORMALISMS:
         raise ValueError(f"formalism must be one of {', '.join(FORMALISMS)}, got {formalism!r}")
-    folder = load_app_folder(app_dir)
+    folder = load_app_folder(Path(app_dir))
     network_config = _network(folder, config, network_config_file, hardware)
     sim = Simulator(seed=seed)
     network = Network(network_config, sim, formalism=formalism)

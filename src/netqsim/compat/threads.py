@@ -243,6 +243,7 @@ class _Worker:
             self.baton.on_resume()
         kind, payload = self._message
         if kind == _RAISE:
+            assert isinstance(payload, BaseException)
             raise payload
         return payload
 

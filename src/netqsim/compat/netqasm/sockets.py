@@ -182,7 +182,8 @@ class BroadcastChannel:
         sim = current_run().sim
         now = sim.now
         ready = [remote for remote, event in waits.items()
-                 if event.callbacks is None or (event.triggered and event.arrival <= now)]
+                 if event.callbacks is None
+                 or (event.triggered and event.arrival <= now)]  # type: ignore[attr-defined]
         if not ready:
             if not block:
                 for remote, event in waits.items():

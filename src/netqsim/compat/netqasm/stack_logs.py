@@ -109,7 +109,7 @@ def record_instructions(node: Node, logs: RunLogs) -> None:
             for pc, (instr, step) in enumerate(zip(instructions, steps, strict=True))
         ]
 
-    executor.plan = logged_plan  # this executor only: a run without logs pays nothing
+    executor.plan = logged_plan  # type: ignore[method-assign]  # this executor only: a run without logs pays nothing
 
 
 def _network_entry(time: float, typ: Any, stage: EntanglementStage, nodes: list[str],
@@ -138,7 +138,7 @@ def record_entanglement(network: Network, logs: RunLogs) -> None:
                 f"start entanglement creation between {nodes[0]} and {nodes[1]}"))
             return (yield from generate())
 
-        link.generate = logged_generate
+        link.generate = logged_generate  # type: ignore[method-assign]  # this run's links only
     # A pair's end is logged when both of its halves have been handed to their nodes.
     halves: dict[tuple[Any, ...], tuple[str, Any]] = {}
     for node in network.nodes.values():
@@ -169,4 +169,4 @@ def record_entanglement(network: Network, logs: RunLogs) -> None:
                 f"entanglement of type {'M' if measured else 'K'} created between "
                 f"{nodes[0]} and {nodes[1]}"))
 
-        executor.handle_epr_response = logged_handle
+        executor.handle_epr_response = logged_handle  # type: ignore[method-assign]
