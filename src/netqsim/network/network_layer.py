@@ -146,8 +146,8 @@ class NetworkLayer:
         route: Route = request.route
         what = request.describe()
         for index in range(request.create.number):
-            start = self.sim.now
             positions = yield from self._reserve(route, what)
+            start = self.sim.now
             pair = ChainPair(self.sim, route, positions, self.policy, self.summary, what)
             final = yield from pair.run()
             self._release_repeaters(route, positions)
