@@ -604,7 +604,12 @@ class StackNetworkConfig(ConfigModel):
 
     def clink_between(self, a: str, b: str) -> CLinkConfig | None:
         """The classical link between ``a`` and ``b``, after the all-instant default."""
-        return next((c for c in self.effective_clinks() if c.connects(a, b)), None)
+        if self.clinks:
+            return next((c for c in self.clinks if c.connects(a, b)), None)
+        names = self.stack_names
+        if a == b or a not in names or b not in names:
+            return None
+        return CLinkConfig(stack1=a, stack2=b, typ="instant", cfg=InstantCLinkConfig())
 
     def effective_clinks(self) -> list[CLinkConfig]:
         """The classical links to build: ``clinks``, or instant links between all pairs.
