@@ -22,6 +22,7 @@ from netqsim.kernel import Channel, Simulator
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
 from netqsim.network.links import build_link_model
+from netqsim.network.links.formalism import check_link_formalism
 from netqsim.network.network_layer import NetworkLayer, policy_from_config, router_from_config
 from netqsim.network.routing import ReachablePeers
 from netqsim.qnodeos.checks import SubroutineLimits
@@ -76,11 +77,16 @@ class Network:
         self.engine = QuantumEngine(  # type: ignore[abstract]
             formalism=formalism, rng=sim.rng_stream("quantum")
         )
+        check_link_formalism(config.links, formalism)
         node_ids = {stack.name: index for index, stack in enumerate(config.stacks)}
         self.network_info = make_network_info(node_ids)
+        # Without clinks every pair is linked instantly (SquidASM): ClassicalNetwork
+        # makes those links on first use instead of n^2 config entries up front.
         self.classical = ClassicalNetwork(
             sim,
-            {(clink.stack1, clink.stack2): clink.delay_ns() for clink in config.effective_clinks()},
+            {(clink.stack1, clink.stack2): clink.delay_ns() for clink in config.clinks or ()},
+            default_delay=None if config.clinks else 0.0,
+            nodes=config.stack_names,
         )
         self._programs = dict(programs or {})
         self.sockets = plan_sockets(
