@@ -223,3 +223,10 @@ def test_min_fidelity_all_at_end_reads_the_exact_fidelity_of_a_path_pair(min_fid
     results = netqsim.run(config, {"A": Request("B", "create"), "B": Request("A", "recv")},
                           num_times=1, seed=154)
     assert len(results.network.pairs) == (1 if passes else 3)
+
+
+def test_a_repeater_without_two_communication_qubits_is_an_error_naming_it():
+    config = line(["A", "R", "B"], devices={"R": device(num_qubits=1)})
+    with pytest.raises(InstructionError, match="node 'R' on the path A-R-B has 1 communication "
+                                               "qubit position\\(s\\); as a repeater it needs 2"):
+        netqsim.run(config, keep_pair("A", "B"), num_times=1, seed=155)

@@ -137,6 +137,16 @@ class NetworkLayer:
             delays,
         )
         self.policy.levels(route)  # a doubling schedule checks the path length here
+        last = len(path) - 1
+        for i, stack in enumerate(route.stacks):
+            needed = self.policy.positions_needed(i in (0, last))
+            have = len(stack.processor.comm_positions)
+            if have < needed:
+                role = "an end node" if i in (0, last) else "a repeater"
+                raise ValueError(
+                    f"node {stack.name!r} on the path {'-'.join(path)} has {have} "
+                    f"communication qubit position(s); as {role} it needs {needed}"
+                )
         purification = self.policy.purification
         if purification is not None:
             protocol, target = purification.protocol, purification.target_fidelity
