@@ -182,6 +182,9 @@ class ChainPair:
                 break
             bell = yield from self._purify_hop(hop, bell, rounds[hop])  # type: ignore[index]
             if bell is not None:
+                # A purified pair counts as new for the cutoff: pumping may take longer
+                # than the cutoff, and restarting it then would never end.
+                born = self.sim.now
                 break
         now = self.sim.now
         self._add(Segment(hop, hop + 1, born, bell, 0, now, now))
