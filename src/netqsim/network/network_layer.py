@@ -137,30 +137,37 @@ class NetworkLayer:
             delays,
         )
         self.policy.levels(route)  # a doubling schedule checks the path length here
-        last = len(path) - 1
+        self._check_positions(route)
+        route.purify_rounds = self._purification_rounds(route)
+        return route
+
+    def _check_positions(self, route: Route) -> None:
+        """Every node of the path has the communication positions its role needs."""
+        last = len(route.path) - 1
         for i, stack in enumerate(route.stacks):
             needed = self.policy.positions_needed(i in (0, last))
             have = len(stack.processor.comm_positions)
             if have < needed:
                 role = "an end node" if i in (0, last) else "a repeater"
                 raise ValueError(
-                    f"node {stack.name!r} on the path {'-'.join(path)} has {have} "
+                    f"node {stack.name!r} on the path {'-'.join(route.path)} has {have} "
                     f"communication qubit position(s); as {role} it needs {needed}"
                 )
+
+    def _purification_rounds(self, route: Route) -> list[int] | int | None:
+        """Successful rounds per hop (scope hop) or end to end; None without purification."""
         purification = self.policy.purification
-        if purification is not None:
-            protocol, target = purification.protocol, purification.target_fidelity
-            if purification.scope == "hop":
-                route.purify_rounds = [
-                    rounds_needed(protocol, link.model.fidelity(), target, f"link {link.name}")
-                    for link in route.links
-                ]
-            else:
-                estimate = werner_product_fidelity([link.model.fidelity() for link in route.links])
-                route.purify_rounds = rounds_needed(
-                    protocol, estimate, target, f"path {'-'.join(path)}"
-                )
-        return route
+        if purification is None:
+            return None
+        protocol, target = purification.protocol, purification.target_fidelity
+        fidelities = [link.model.fidelity() for link in route.links]
+        if purification.scope == "hop":
+            return [
+                rounds_needed(protocol, f, target, f"link {link.name}")
+                for f, link in zip(fidelities, route.links, strict=True)
+            ]
+        return rounds_needed(protocol, werner_product_fidelity(fidelities), target,
+                             f"path {'-'.join(route.path)}")
 
     # -- handshake --------------------------------------------------------
     def send_request(self, request: Any) -> None:
