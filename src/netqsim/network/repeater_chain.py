@@ -141,9 +141,8 @@ class ChainPair:
         self._right_pos = [p[k - 1] for p, k in zip(positions, kept, strict=True)]
         self._left_sac = [p[k] if len(p) > k else -1 for p, k in zip(positions, kept, strict=True)]
         self._right_sac = [p[-1] for p in positions]
-        purification = policy.purification
-        self._hop_rounds = route.purify_rounds if (
-            purification is not None and purification.scope == "hop") else None
+        rounds = route.purify_rounds
+        self._hop_rounds: list[int] = rounds if isinstance(rounds, list) else [0] * (n - 1)
         self._rng = rng
         self._levels = policy.levels(route)
         self._left_of: list[Segment | None] = [None] * n
@@ -174,13 +173,13 @@ class ChainPair:
         self.sim.process(self._hop(hop), name=f"{self.route.path[hop]}/hop for {self.what}")
 
     def _hop(self, hop: int) -> Gen:
-        rounds = self._hop_rounds
+        rounds = self._hop_rounds[hop]
         while True:
             bell = yield from self._generate(hop, sacrificial=False)
             born = self.sim.now
-            if not rounds or not rounds[hop]:  # type: ignore[index]
+            if not rounds:
                 break
-            bell = yield from self._purify_hop(hop, bell, rounds[hop])  # type: ignore[index]
+            bell = yield from self._purify_hop(hop, bell, rounds)
             if bell is not None:
                 # A purified pair counts as new for the cutoff: pumping may take longer
                 # than the cutoff, and restarting it then would never end.
