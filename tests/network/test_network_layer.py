@@ -17,7 +17,7 @@ from tests.network.network_layer_helpers import graph, line, with_layer
 
 import netqsim
 from netqsim import Program, ProgramMeta
-from netqsim.config import DepolariseLinkConfig
+from netqsim.config import DefaultCLinkConfig, DepolariseLinkConfig, builders
 from netqsim.kernel import ProcessError
 from netqsim.qnodeos.errors import InstructionError
 
@@ -230,3 +230,20 @@ def test_a_repeater_without_two_communication_qubits_is_an_error_naming_it():
     with pytest.raises(InstructionError, match="node 'R' on the path A-R-B has 1 communication "
                                                "qubit position\\(s\\); as a repeater it needs 2"):
         netqsim.run(config, keep_pair("A", "B"), num_times=1, seed=155)
+
+
+@pytest.mark.parametrize("build", ["grid", "random_graph"])
+def test_built_grids_and_random_graphs_with_clinks_only_along_links(build):
+    clink = DefaultCLinkConfig(delay=10)
+    if build == "grid":
+        config = builders.grid(4, 4, qdevice=device(), clink=clink)
+        a, b = "node_0_0", "node_3_3"
+    else:
+        config = builders.random_graph(12, degree=2.5, seed=3, qdevice=device(), clink=clink)
+        a, b = "node_0", "node_11"
+    results = netqsim.run(config, keep_pair(a, b, bases=("Z", "X")), num_times=6, seed=156)
+    assert_perfect_pairs(results, a, b, 6)
+    (path,) = {r.path for r in results.network.pairs}
+    assert len(path) >= 3 and (path[0], path[-1]) == (a, b)
+    for x, y in itertools.pairwise(path):
+        assert config.link_between(x, y) is not None
