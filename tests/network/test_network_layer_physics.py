@@ -178,3 +178,18 @@ def test_the_receiver_reads_the_corrected_pair_through_its_qubit():
     assert len({r.bell_index for r in results.network.pairs}) > 1  # corrections were needed
     for probe in results["B"]:
         assert probe["fidelity"] == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_swapped_segment_older_than_the_cutoff_is_discarded_at_its_two_ends():
+    # Hops of 1000, 1000 and 10000 ns (success probability 1), instant swaps, cutoff
+    # 3000 ns. R1 joins A-R1-R2 at 1000; that segment is discarded at A and R2 at 4000
+    # and at 8000 (made again at 5000 and 9000), and swapped by R2 at 10000.
+    links = [PerfectLinkConfig(state_delay=d) for d in (1000, 1000, 10000)]
+    config = with_layer(line(NAMES, links=links), cutoff_time=3000)
+    results = netqsim.run(config, keep_pair("A", "B"), num_times=1, seed=169)
+    (report,) = results.network.pairs
+    assert (report.duration_ns, report.discards, report.swaps) == (10000, 2, 4)
+    counts = results.network.counts
+    assert [counts[n]["discarded"] for n in NAMES] == [2, 0, 2, 0]
+    assert [counts[n]["swapped"] for n in NAMES] == [0, 3, 1, 0]
+    assert report.fidelity == pytest.approx(1, abs=1e-12)
