@@ -275,7 +275,8 @@ def test_all_problems_reported_at_once(data_dir: Path) -> None:
     assert "many_problems.yaml" in str(err)
     assert "(9 problems)" in str(err)
     expected = [
-        "extra_stuff: unknown key 'extra_stuff' (valid: stacks, links, clinks) (line 27)",
+        "extra_stuff: unknown key 'extra_stuff' (valid: stacks, links, clinks, network_layer) "
+        "(line 27)",
         "stacks[0] (Alice).qdevice_cfg.measure_tme: unknown key 'measure_tme'; "
         "did you mean 'measure_time'? (line 7)",
         "stacks[0] (Alice).qdevice_cfg.T1: must be >= 0 ns (got -5.0) (line 6)",

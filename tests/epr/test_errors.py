@@ -9,8 +9,9 @@ from netqsim.config import DepolariseLinkConfig, PerfectLinkConfig, chain, two_n
 from netqsim.kernel import DeadlockError, ProcessError
 
 
-def test_epr_socket_to_a_node_without_a_link_is_a_clear_error():
-    config = chain(["Alice", "Bob", "Charlie"], qdevice=device())  # no Alice-Charlie link
+def test_epr_socket_to_a_node_without_a_path_is_a_clear_error():
+    config = chain(["Alice", "Bob", "Charlie"], qdevice=device())
+    config.links = config.links[:1]  # Charlie is linked to nobody: no path from Alice
     with pytest.raises(ProcessError) as info:
         netqsim.run(config, keep_pair("Alice", "Charlie"), num_times=1, seed=71)
     assert isinstance(info.value.exception, ValueError)

@@ -1,11 +1,11 @@
-"""A 6-node network from YAML: links only where configured, entanglement on each of them."""
+"""A 6-node network from YAML: links only where configured, entanglement over them."""
 
 import pytest
 from tests.epr.programs import assert_binomial_rate, ghz_chain, keep_pair, paired
 
 import netqsim
 from netqsim.config import StackNetworkConfig
-from netqsim.kernel import ProcessError, Simulator
+from netqsim.kernel import Simulator
 from netqsim.runtime.network import Network
 
 YAML = """
@@ -75,8 +75,13 @@ def test_the_depolarising_chord_delivers_werner_pairs():
     assert all((a["t1"] - a["t0"] - 2000) % 200 == 0 for a, _ in pairs)
 
 
-@pytest.mark.parametrize(("a", "b"), [("N1", "N4"), ("N0", "N2"), ("N5", "N3")])
-def test_unlinked_pairs_cannot_open_epr_sockets(a, b):
-    with pytest.raises(ProcessError, match="no entanglement link") as info:
-        netqsim.run(config(), keep_pair(a, b), num_times=1, seed=84)
-    assert f"'{a}'" in str(info.value) and f"'{b}'" in str(info.value)
+@pytest.mark.parametrize(("a", "b", "path"), [
+    ("N0", "N2", ("N0", "N1", "N2")),
+    ("N5", "N3", ("N5", "N4", "N3")),
+    # Two paths of three links: equal cost, the one whose names sort first wins.
+    ("N1", "N4", ("N1", "N0", "N5", "N4")),
+])
+def test_unlinked_pairs_get_pairs_over_the_cheapest_path(a, b, path):
+    results = netqsim.run(config(), keep_pair(a, b), num_times=3, seed=84)
+    assert len(paired(results, a, b)) == 3
+    assert [report.path for report in results.network.pairs] == [path] * 3

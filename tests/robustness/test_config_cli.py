@@ -42,7 +42,8 @@ HOSTILE = {
         f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi",
                                                                     strict=True)) + GOOD,
         "expands to more than 100,000 nodes"),
-    "null-key": ("? \n" + GOOD, "None: unknown key 'None' (valid: stacks, links, clinks)"),
+    "null-key": ("? \n" + GOOD,
+                 "None: unknown key 'None' (valid: stacks, links, clinks, network_layer)"),
     "control-character": (GOOD + "\x1b[31m\n", "character U+001B is not allowed"),
     "10^18-qubits": (GOOD.replace("name: Bob\n    qdevice_typ: generic",
                                   "name: Bob\n    qdevice_typ: generic\n    qdevice_cfg: "

@@ -13,7 +13,7 @@ This package imports nothing else from netqsim.
 """
 
 from .base import ConfigError, ConfigModel, Problem
-from .builders import chain, complete_graph, star, two_nodes
+from .builders import chain, complete_graph, grid, random_graph, star, two_nodes
 from .clinks import (
     CLINK_TYPES,
     CLinkCfg,
@@ -90,9 +90,11 @@ __all__ = [
     "complete_graph",
     "default_generic_config",
     "default_nv_config",
+    "grid",
     "lenient_loading",
     "perfect_generic_config",
     "perfect_nv_config",
+    "random_graph",
     "register_clink_type",
     "register_link_type",
     "register_qdevice_type",

@@ -43,6 +43,13 @@ from .links import (
     PerfectLinkConfig,
     canonical_link_typ,
 )
+from .network_layer import (
+    DEFAULT_LINK_COST,
+    LinkCost,
+    NetworkLayerConfig,
+    build_network_layer,
+    path_problems,
+)
 from .qdevice import QDEVICE_TYPES, GenericQDeviceConfig, QDeviceConfig
 
 _MISSING: Any = object()
@@ -326,6 +333,10 @@ class LinkConfig(_PairEntry):
     cfg: SerializeAsAny[LinkCfg] = Field(
         description="Link parameters; fields depend on typ (may be omitted for 'perfect')."
     )
+    cost: LinkCost = Field(
+        default=DEFAULT_LINK_COST,
+        description="netqsim extension: weight of the link in shortest-path routing (> 0).",
+    )
 
     _REGISTRY: ClassVar[Mapping[str, type[ConfigModel]]] = LINK_TYPES
     _BASE: ClassVar[type[ConfigModel]] = LinkCfg
@@ -471,6 +482,15 @@ def topology_problems(
     return out
 
 
+def _layer_problems(
+    layer: NetworkLayerConfig, stacks: list[Any], links: list[Any] | None
+) -> list[Problem]:
+    """Problems of the pinned paths against the (built) stacks and links."""
+    names = [s.name for s in stacks if isinstance(s, StackConfig)]
+    pairs = [e.pair for e in links or [] if isinstance(e, LinkConfig)]
+    return path_problems(layer, names, pairs)
+
+
 class StackNetworkConfig(ConfigModel):
     """A whole network: stacks, entanglement links and (optional) classical links.
 
@@ -486,6 +506,11 @@ class StackNetworkConfig(ConfigModel):
         default=None,
         description="Classical links; missing, null or empty connects every pair with an "
         "instant link.",
+    )
+    network_layer: NetworkLayerConfig | None = Field(
+        default=None,
+        description="netqsim extension: policies of the network layer (pairs between nodes "
+        "without a link); null: the defaults.",
     )
 
     _cross_in_prepare: ClassVar[bool] = True
@@ -546,9 +571,20 @@ class StackNetworkConfig(ConfigModel):
             if (problem.loc, problem.message) not in seen:
                 problems.items.append(problem)
             problems.reported.add(str(problem.loc[0]))
+        if "network_layer" in data:
+            layer = data["network_layer"] = build_network_layer(data["network_layer"], problems)
+            if layer is not None and isinstance(data.get("stacks"), list):
+                problems.items.extend(_layer_problems(layer, data["stacks"], data.get("links")))
+            problems.reported.add("network_layer")
         return data
 
     def _coerce_assignment(self, name: str, value: Any) -> Any:
+        if name == "network_layer":
+            problems = Problems()
+            value = build_network_layer(value, problems)
+            if problems:
+                raise ConfigError(problems.items)
+            return value
         if name in self._SECTIONS and isinstance(value, list):
             problems = Problems()
             value = self._build_section(name, value, problems)
@@ -566,7 +602,10 @@ class StackNetworkConfig(ConfigModel):
                 )
         seen = {(p.loc, p.message) for p in out}
         topo = topology_problems(self.stacks, self.links, self.clinks)
-        return out + [p for p in topo if (p.loc, p.message) not in seen]
+        out += [p for p in topo if (p.loc, p.message) not in seen]
+        if self.network_layer is not None:
+            out += _layer_problems(self.network_layer, self.stacks, self.links)
+        return out
 
     # -- queries -----------------------------------------------------------------------
 
@@ -588,7 +627,12 @@ class StackNetworkConfig(ConfigModel):
 
     def clink_between(self, a: str, b: str) -> CLinkConfig | None:
         """The classical link between ``a`` and ``b``, after the all-instant default."""
-        return next((c for c in self.effective_clinks() if c.connects(a, b)), None)
+        if self.clinks:
+            return next((c for c in self.clinks if c.connects(a, b)), None)
+        names = self.stack_names
+        if a == b or a not in names or b not in names:
+            return None
+        return CLinkConfig(stack1=a, stack2=b, typ="instant", cfg=InstantCLinkConfig())
 
     def effective_clinks(self) -> list[CLinkConfig]:
         """The classical links to build: ``clinks``, or instant links between all pairs.

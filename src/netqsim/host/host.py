@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,7 @@ class Host:
         network_info: type[NetworkInfo],
         compiler: Any = None,
         sockets: SocketPlan | None = None,
-        entanglement_peers: frozenset[str] | None = None,
+        entanglement_peers: Iterable[str] | None = None,
         num_qubits: int | None = None,
     ) -> None:
         self.sim = sim
@@ -135,8 +135,9 @@ class Host:
                 peers = ", ".join(sorted(self._entanglement_peers)) or "none"
                 raise ValueError(
                     f"program {meta.name!r} on node {node!r} opens an EPR socket to "
-                    f"{remote!r}, but there is no entanglement link between them "
-                    f"(linked nodes: {peers}; add a link under 'links' in the network config)"
+                    f"{remote!r}, but there is no entanglement link between them, nor a "
+                    f"path of links (linked nodes: {peers}; add a link under 'links' in the "
+                    "network config)"
                 )
             socket_id, remote_socket_id = self._sockets.epr_socket(node, meta.name, remote, index)
             socket = EPRSocket(

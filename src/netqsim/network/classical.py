@@ -50,8 +50,22 @@ class ClassicalNetwork:
     ('hi', 500.0)
     """
 
-    def __init__(self, sim: Simulator, delays: dict[tuple[str, str], float]) -> None:
+    def __init__(
+        self,
+        sim: Simulator,
+        delays: dict[tuple[str, str], float],
+        default_delay: float | None = None,
+        nodes: Iterable[str] = (),
+    ) -> None:
+        """``delays`` lists the links; with ``default_delay``, every other pair of
+        distinct ``nodes`` is linked too, with that delay (SquidASM's all-instant
+        default without ``clinks``), built when first used so that a network of
+        n nodes does not hold n^2 links."""
         self.sim = sim
+        self._default = None if default_delay is None else float(default_delay)
+        if self._default is not None and not self._default >= 0:
+            raise ValueError(f"classical links: default_delay must be >= 0 ns, got {default_delay}")
+        self._nodes = frozenset(nodes)
         self._links: dict[tuple[str, str], ClassicalLink] = {}
         for (a, b), delay in delays.items():
             if a == b:
@@ -72,10 +86,21 @@ class ClassicalNetwork:
 
     def has_link(self, source: str, target: str) -> bool:
         """True if the two nodes are classically linked."""
-        return (source, target) in self._links
+        return (source, target) in self._links or self._by_default(source, target)
+
+    def _by_default(self, source: str, target: str) -> bool:
+        return (
+            self._default is not None
+            and source != target
+            and source in self._nodes
+            and target in self._nodes
+        )
 
     def _link(self, source: str, target: str) -> ClassicalLink:
         link = self._links.get((source, target))
+        if link is None and self._by_default(source, target):
+            assert self._default is not None
+            link = self._links[(source, target)] = ClassicalLink(source, target, self._default)
         if link is None:
             raise NoClassicalLink(
                 f"there is no classical link between {source!r} and {target!r} "

@@ -16,7 +16,9 @@ generation duration in whole microseconds, as SquidASM writes it: from the
 moment the link took the request up to this pair's delivery (so it grows
 with the pair index). The SDK reads it as ``generation_duration`` and its
 ``min_fidelity_all_at_end`` loop retries while it is not below
-``100000 - 900 * F_min``.
+``100000 - 900 * F_min``. Requests to a node without a link go to the
+network layer (:mod:`netqsim.network.network_layer`); their GOODNESS runs
+from when the layer took the request up.
 """
 
 from __future__ import annotations
@@ -102,6 +104,8 @@ class EntanglementRequest:
     create_id: int
     creator: NetworkStack
     receiver: NetworkStack
+    route: Any = None
+    """The network layer's route when the two nodes share no link (None: direct link)."""
 
     def describe(self) -> str:
         kind = {RequestType.K: "create_keep", RequestType.M: "create_measure",
@@ -116,7 +120,8 @@ class NetworkStack(BaseNetworkStack):
     """Serves one node's EPR sockets and entanglement requests.
 
     Created for every node; :meth:`connect` adds a peer reachable over an
-    entanglement link. Requests to a node without a link are unsupported.
+    entanglement link. Requests to a node without a link go to the network
+    layer (:attr:`layer`), which serves them over a path of links.
     """
 
     def __init__(
@@ -144,6 +149,8 @@ class NetworkStack(BaseNetworkStack):
         self._qubit_waiters: list[Event] = []
         self._next_create_id = 0
         self._unanswered: dict[int, EntanglementRequest] = {}
+        #: The network layer (:class:`netqsim.network.network_layer.NetworkLayer`), if any.
+        self.layer: Any = None
         sim.add_stall_reporter(self._unfinished)
 
     def connect(self, peer: NetworkStack, link: EntanglementLink) -> None:
@@ -162,6 +169,17 @@ class NetworkStack(BaseNetworkStack):
                 f"(linked nodes: {linked}; add a link under 'links' in the network config)"
             )
         return found
+
+    def _remote(self, remote_node_id: int) -> NetworkStack:
+        """The stack of a node reachable over a link or, via the network layer, a path."""
+        found = self._peers.get(remote_node_id)
+        if found is not None:
+            return found[0]
+        if self.layer is not None:
+            remote = self.layer.stack_by_id(remote_node_id)
+            if remote is not None and self.layer.router.reachable(self.name, remote.name):
+                return remote  # type: ignore[no-any-return]
+        return self._peer(remote_node_id)[0]  # raises, naming the linked nodes
 
     # -- netqasm's network stack interface ---------------------------------------
     def get_purpose_id(self, remote_node_id: int, epr_socket_id: int) -> int:
@@ -183,25 +201,29 @@ class NetworkStack(BaseNetworkStack):
         self, epr_socket_id: int, remote_node_id: int, remote_epr_socket_id: int,
         timeout: float = 1.0,
     ) -> Gen:
-        """Open a socket towards a linked node (an error without a link)."""
-        self._peer(remote_node_id)
+        """Open a socket towards a node reachable over a link or a path (else an error)."""
+        self._remote(remote_node_id)
         self._sockets[(remote_node_id, epr_socket_id)] = remote_epr_socket_id
         return
         yield  # a generator, as netqasm's executor expects
 
     def put(self, request: LinkLayerCreate) -> None:
         """A creator's request (from ``create_epr``): send it to the peer."""
-        peer, _ = self._peer(request.remote_node_id)
+        peer = self._remote(request.remote_node_id)
         entanglement = EntanglementRequest(request, self._next_create_id, self, peer)
         self._next_create_id += 1
         if self._log.on:
             self._log.info("sent %s", entanglement.describe())
         self._unanswered[entanglement.create_id] = entanglement
-        self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
+        if request.remote_node_id in self._peers:
+            self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
+        else:
+            entanglement.route = self.layer.route(self.name, peer.name)
+            self.layer.send_request(entanglement)
 
     def receive_registered(self, remote_node_id: int, purpose_id: int) -> None:
         """The local program issued ``recv_epr``: a matching request may start."""
-        self._peer(remote_node_id)
+        self._remote(remote_node_id)
         key = (remote_node_id, purpose_id)
         self._receives[key] += 1
         if self._log.on:
@@ -220,18 +242,27 @@ class NetworkStack(BaseNetworkStack):
         inbox = self._classical.mailbox(self.name, peer.name, NETSTACK_KEY)
         while True:
             kind, request = yield inbox.recv()
-            if self._log.on:
-                self._log.info("%s %s", "received" if kind == "REQ" else "peer ready for",
-                               request.describe())
             if kind == "REQ":
-                key = (request.creator.node_id, request.create.purpose_id)
-                self._incoming[key].append(request)
-                self._match(key)
+                self.accept_request(request)
             else:  # READY: the receiver is waiting for the pairs
-                del self._unanswered[request.create_id]
+                self.answered(request)
                 self.sim.process(
                     self._generate(request), name=f"{self.name}/netstack {request.describe()}"
                 )
+
+    def answered(self, request: EntanglementRequest) -> None:
+        """The receiver's READY for one of this node's requests arrived."""
+        if self._log.on:
+            self._log.info("peer ready for %s", request.describe())
+        del self._unanswered[request.create_id]
+
+    def accept_request(self, request: EntanglementRequest) -> None:
+        """A creator's request arrived: it starts when the local program receives."""
+        if self._log.on:
+            self._log.info("received %s", request.describe())
+        key = (request.creator.node_id, request.create.purpose_id)
+        self._incoming[key].append(request)
+        self._match(key)
 
     def _unfinished(self) -> list[str]:
         lines = [
@@ -241,7 +272,7 @@ class NetworkStack(BaseNetworkStack):
         ]
         for (remote_id, purpose_id), count in self._receives.items():
             if count:
-                peer = self._peers[remote_id][0].name
+                peer = self._remote(remote_id).name
                 lines.append(
                     f"node {self.name!r} waits for {count} request(s) from {peer!r} "
                     f"(EPR socket purpose {purpose_id}) that were never sent"
@@ -253,7 +284,12 @@ class NetworkStack(BaseNetworkStack):
         while incoming and self._receives[key] > 0:
             request = incoming.popleft()
             self._receives[key] -= 1
-            self._classical.send(self.name, request.creator.name, NETSTACK_KEY, ("READY", request))
+            if request.route is None:
+                self._classical.send(
+                    self.name, request.creator.name, NETSTACK_KEY, ("READY", request)
+                )
+            else:
+                self.layer.send_ready(request)
 
     def _generate(self, request: EntanglementRequest) -> Gen:
         peer = request.receiver
@@ -270,16 +306,33 @@ class NetworkStack(BaseNetworkStack):
 
     def _reserve(self, request: EntanglementRequest) -> Gen:
         """A free communication qubit position, reserved (waits for one if needed)."""
+        (position,) = yield from self.reserve_positions(1, request.describe())
+        return position
+
+    def reserve_positions(self, count: int, what: str) -> Gen:
+        """``count`` free communication positions, reserved together (waits until there are).
+
+        Taking them all at once means two requests that each need two
+        positions cannot each hold one and wait forever for the other.
+        """
         while True:
-            for position in sorted(self.processor.comm_positions):
-                if self.executor.position_is_free(position):
+            free = [p for p in sorted(self.processor.comm_positions)
+                    if self.executor.position_is_free(p)]
+            if len(free) >= count:
+                for position in free[:count]:
                     self.executor.reserve_position(position)
-                    return position
-            event = self.sim.event(
-                f"a free communication qubit on node {self.name!r} for {request.describe()}"
-            )
+                return tuple(free[:count])
+            qubits = "a free communication qubit" if count == 1 else (
+                f"{count} free communication qubits")
+            event = self.sim.event(f"{qubits} on node {self.name!r} for {what}")
             self._qubit_waiters.append(event)
             yield event
+
+    def release_positions(self, positions: tuple[int, ...]) -> None:
+        """Give back reserved positions whose qubits are gone (a repeater after its swap)."""
+        for position in positions:
+            self.executor.release_position(position)
+        self.qubit_freed()
 
     def _deliver(
         self, request: EntanglementRequest, index: int, link: EntanglementLink,
@@ -293,37 +346,56 @@ class NetworkStack(BaseNetworkStack):
         # Both ends report the same duration, so the two SDK retry loops of a
         # min_fidelity_all_at_end request always agree on whether to try again.
         goodness = generation_duration_us(self.sim.now - link.held_since)
+        mine = self._result(request, index, own, True, delivery.bell_index, goodness)
+        theirs = peer._result(request, index, remote, False, delivery.bell_index, goodness)
+        self.executor.handle_epr_response(mine)
+        peer.executor.handle_epr_response(theirs)
+        if self.layer is not None:
+            self.layer.count_direct(self.name, peer.name)
+
+    def deliver_routed(
+        self, request: EntanglementRequest, index: int, position: int, is_creator: bool,
+        bell_index: int, duration_ns: float,
+    ) -> None:
+        """Hand this node's half of a pair the network layer made to the executor.
+
+        ``duration_ns`` runs from when the layer took the request up (READY
+        arrived) to the pair's delivery; the layer gives both ends the same.
+        """
+        goodness = generation_duration_us(duration_ns)
+        self.executor.handle_epr_response(
+            self._result(request, index, position, is_creator, bell_index, goodness)
+        )
+
+    def _result(
+        self, request: EntanglementRequest, index: int, position: int, is_creator: bool,
+        bell_index: int, goodness: int,
+    ) -> LinkLayerOKTypeK | LinkLayerOKTypeM:
+        """This node's link-layer result for one pair, in the format the request asks for."""
         common = {
             "create_id": request.create_id,
             "sequence_number": index,
             "purpose_id": request.create.purpose_id,
             "goodness": goodness,
-            "bell_state": _NETQASM_BELL[delivery.bell_index],
+            "bell_state": _NETQASM_BELL[bell_index],
         }
         create = request.create
-        if create.type == RequestType.K:
-            mine = self._keep_result(own, 0, peer.node_id, common)
-            theirs = peer._keep_result(remote, 1, self.node_id, common)
-        elif create.type == RequestType.M:
-            mine = self._measured_result(
-                own, 0, peer.node_id, common, create.random_basis_local,
+        other = request.receiver if is_creator else request.creator
+        direction = 0 if is_creator else 1
+        keeps = create.type == RequestType.K or (create.type != RequestType.M and not is_creator)
+        if keeps:  # create_keep, or the receiving side of remote state preparation
+            return self._keep_result(position, direction, other.node_id, common)
+        if is_creator:
+            return self._measured_result(
+                position, direction, other.node_id, common, create.random_basis_local,
                 (create.rotation_local_1, create.rotation_local_2, create.rotation_local_3),
                 create.rotation_axes_local,
             )
-            theirs = peer._measured_result(
-                remote, 1, self.node_id, common, create.random_basis_remote,
-                (create.rotation_remote_1, create.rotation_remote_2, create.rotation_remote_3),
-                create.rotation_axes_remote,
-            )
-        else:  # remote state preparation: the creator measures, the receiver keeps
-            mine = self._measured_result(
-                own, 0, peer.node_id, common, create.random_basis_local,
-                (create.rotation_local_1, create.rotation_local_2, create.rotation_local_3),
-                create.rotation_axes_local,
-            )
-            theirs = peer._keep_result(remote, 1, self.node_id, common)
-        self.executor.handle_epr_response(mine)
-        peer.executor.handle_epr_response(theirs)
+        return self._measured_result(
+            position, direction, other.node_id, common, create.random_basis_remote,
+            (create.rotation_remote_1, create.rotation_remote_2, create.rotation_remote_3),
+            create.rotation_axes_remote,
+        )
 
     def _keep_result(
         self, position: int, direction: int, remote_id: int, common: dict[str, Any]

@@ -22,6 +22,9 @@ from netqsim.kernel import Channel, Simulator
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
 from netqsim.network.links import build_link_model
+from netqsim.network.links.formalism import check_link_formalism
+from netqsim.network.network_layer import NetworkLayer, policy_from_config, router_from_config
+from netqsim.network.routing import ReachablePeers
 from netqsim.qnodeos.checks import SubroutineLimits
 from netqsim.qnodeos.controller import NodeController
 from netqsim.qnodeos.netstack import NetworkStack
@@ -74,16 +77,22 @@ class Network:
         self.engine = QuantumEngine(  # type: ignore[abstract]
             formalism=formalism, rng=sim.rng_stream("quantum")
         )
+        check_link_formalism(config.links, formalism)
         node_ids = {stack.name: index for index, stack in enumerate(config.stacks)}
         self.network_info = make_network_info(node_ids)
+        # Without clinks every pair is linked instantly (SquidASM): ClassicalNetwork
+        # makes those links on first use instead of n^2 config entries up front.
         self.classical = ClassicalNetwork(
             sim,
-            {(clink.stack1, clink.stack2): clink.delay_ns() for clink in config.effective_clinks()},
+            {(clink.stack1, clink.stack2): clink.delay_ns() for clink in config.clinks or ()},
+            default_delay=None if config.clinks else 0.0,
+            nodes=config.stack_names,
         )
         self._programs = dict(programs or {})
         self.sockets = plan_sockets(
             {node: [p.meta for p in group] for node, group in self._programs.items()}
         )
+        self.router = router_from_config(config)
         self.nodes: dict[str, Node] = {}
         for stack in config.stacks:
             self.nodes[stack.name] = self._build_node(stack, node_ids[stack.name])
@@ -96,6 +105,13 @@ class Network:
             self.links[frozenset((a, b))] = link
             self.nodes[a].netstack.connect(self.nodes[b].netstack, link)
             self.nodes[b].netstack.connect(self.nodes[a].netstack, link)
+        #: Serves entanglement between nodes that share no link (see docs/network-layer.md).
+        self.network_layer = NetworkLayer(
+            sim, self.router, policy_from_config(config), self.classical, self.links,
+            {name: node.netstack for name, node in self.nodes.items()},
+        )
+        for node in self.nodes.values():
+            node.netstack.layer = self.network_layer
 
     def _build_node(self, stack: StackConfig, node_id: int) -> Node:
         sim, name = self.sim, stack.name
@@ -130,12 +146,8 @@ class Network:
         )
         return Node(name, node_id, stack, processor, controller, host, netstack)
 
-    def _entanglement_peers(self, name: str) -> frozenset[str]:
-        peers = set()
-        for link in self.config.links:
-            if name in (link.stack1, link.stack2):
-                peers.add(link.stack2 if link.stack1 == name else link.stack1)
-        return frozenset(peers)
+    def _entanglement_peers(self, name: str) -> ReachablePeers:
+        return ReachablePeers(self.router, name)
 
     def node(self, name: str) -> Node:
         """The node called ``name`` (KeyError naming the known nodes otherwise)."""

@@ -12,6 +12,7 @@ from netqsim.config import StackNetworkConfig
 from netqsim.host.program import Program
 from netqsim.host.statemachine import StateMachineError
 from netqsim.kernel import ProcessError, Simulator
+from netqsim.network.layer_report import NetworkSummary
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.runtime.network import Network
 
@@ -35,16 +36,20 @@ class RunResults(list):  # type: ignore[type-arg]
     dict of result dicts keyed by program name). ``results["Alice"]`` gives a
     node's list by name. ``end_times`` holds the simulated time (ns) at which
     each simulation ended, and ``seed`` the seed that reproduces the run.
+    ``network`` is the network layer's summary: pairs generated, swapped,
+    discarded and delivered per node, and a report per pair delivered over a
+    path (added up over the simulations of ``mode="fresh"``).
     """
 
     def __init__(
         self, names: Sequence[str], per_node: Sequence[list[Any]], seed: int,
-        end_times: list[float],
+        end_times: list[float], network: NetworkSummary | None = None,
     ) -> None:
         super().__init__(per_node)
         self.node_names = list(names)
         self.seed = seed
         self.end_times = end_times
+        self.network = network if network is not None else NetworkSummary()
 
     def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
         if isinstance(key, str):
@@ -89,7 +94,7 @@ def _normalise_programs(
 def _simulate(
     config: StackNetworkConfig, programs: dict[str, list[Program]], iterations: int,
     seed: int, formalism: str,
-) -> tuple[dict[str, list[list[Any]]], float]:
+) -> tuple[dict[str, list[list[Any]]], float, NetworkSummary]:
     sim = Simulator(seed=seed)
     network = Network(config, sim, formalism=formalism, programs=programs)
     collected: dict[str, list[list[Any]]] = {}
@@ -112,7 +117,7 @@ def _simulate(
         raise failure  # outside the handler: the error keeps its own __cause__
     end = sim.now
     sim.run(until=sim.process(_stop_controllers(network), name="netqsim.run/STOP"))
-    return collected, end
+    return collected, end, network.network_layer.summary
 
 
 def _documented(error: ProcessError) -> BaseException:
@@ -202,4 +207,7 @@ def run(
                     {p.meta.name: lists[k][iteration] for k, p in enumerate(group)}
                 )
         per_node.append(iterations)
-    return RunResults(config.stack_names, per_node, seed, [end for _, end in runs])
+    return RunResults(
+        config.stack_names, per_node, seed, [end for _, end, _ in runs],
+        NetworkSummary.merged(summary for _, _, summary in runs),
+    )

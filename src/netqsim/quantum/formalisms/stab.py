@@ -26,7 +26,7 @@ from netqsim.quantum.gates import Gate
 from netqsim.quantum.noise import twirled_t1t2_paulis
 from netqsim.quantum.tensor import dm_kron
 
-__all__ = ["StabilizerEngine", "is_clifford", "pauli_expectations"]
+__all__ = ["StabilizerEngine", "is_clifford", "is_stabilizer_mixture", "pauli_expectations"]
 
 _I2 = np.eye(2, dtype=complex)
 _PX = np.array([[0, 1], [1, 0]], dtype=complex)
@@ -112,6 +112,18 @@ def _pauli_mixture(rho: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray] 
         if np.allclose(coeff, np.diag(np.diag(coeff)), atol=1e-7):
             return s, labels, weights / weights.sum()
     return None
+
+
+def is_stabilizer_mixture(state: np.ndarray) -> bool:
+    """True if ``state`` (ket or density matrix) can be held under ``stab``.
+
+    That is a stabilizer state, or a Pauli mixture of one (what
+    :meth:`StabilizerEngine.set_state` accepts).
+    """
+    arr = np.asarray(state, dtype=complex)
+    if arr.ndim == 1:
+        return _is_stabilizer_state(arr)
+    return _pauli_mixture(arr) is not None
 
 
 class _Marker:
