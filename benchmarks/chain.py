@@ -48,7 +48,11 @@ interpreter (SeQUeNCe needs Python >= 3.12; ``pip install sequence`` into it),
 building the same topology with its ``generate-topology`` (found next to the
 interpreter), and prints its figures and the ratio of wall ms per pair. The
 bar: netqsim at most 1/5 of SeQUeNCe's wall ms per pair on the 9-node chain, at
-equal delivered fidelity (within 0.01).
+equal delivered fidelity (within 0.01). With memory decoherence the two
+simulators' fidelities differ by how long pairs wait in memory, which depends on
+each one's request protocol (SeQUeNCe generates on 5 memories per hop ahead of
+use); ``--coherence-s 0`` removes decoherence from both, so that both deliver
+the Werner product of the links and the speeds compare at equal fidelity.
 
 Run: ``.venv/bin/python benchmarks/chain.py [--nodes 2 3 5 9] [--sequence-python PATH]``.
 """
@@ -80,9 +84,12 @@ CLINK_DELAY_NS = 1e6
 MEMORIES = 10
 
 
-def netqsim_chain(n: int) -> Any:
-    """The netqsim network mapped from SeQUeNCe's ``linear n`` topology (table above)."""
-    t = 0.75 * COHERENCE_S * 1e9
+def netqsim_chain(n: int, coherence_s: float = COHERENCE_S) -> Any:
+    """The netqsim network mapped from SeQUeNCe's ``linear n`` topology (table above).
+
+    ``coherence_s <= 0`` means memories without decoherence.
+    """
+    t = 0.75 * coherence_s * 1e9 if coherence_s > 0 else 0.0
     device = GenericQDeviceConfig.perfect_config(
         MEMORIES, T1=t, T2=t, single_qubit_gate_time=0, two_qubit_gate_time=0,
         measure_time=0, init_time=0,
@@ -163,9 +170,11 @@ def _scheduled_events(sim: Simulator) -> int:
     return int(key)
 
 
-def run_netqsim(n: int, sim_s: float, seed: int, formalism: str) -> dict[str, Any]:
+def run_netqsim(
+    n: int, sim_s: float, seed: int, formalism: str, coherence_s: float = COHERENCE_S
+) -> dict[str, Any]:
     """One netqsim chain: wall time, events, pairs and their mean fidelity."""
-    config = netqsim_chain(n)
+    config = netqsim_chain(n, coherence_s)
     first, last = "router_0", f"router_{n - 1}"
     programs = {first: Requester(last, sim_s * 1e9), last: Responder(first)}
     run_module.Simulator = _CountingSimulator  # type: ignore[misc]
@@ -232,18 +241,24 @@ print(json.dumps({"nodes": n, "wall_s": wall, "events": tl.run_counter,
                   "mean_fidelity": sum(f) / max(len(f), 1)}))
 '''
 
-SEQUENCE_TEMPLATE = {
-    "router_template": {"MemoryArray": {"frequency": 2e8, "coherence_time": COHERENCE_S,
-                                        "efficiency": 1, "fidelity": LINK["fidelity"]}},
-    "bsm_template": {"encoding_type": "single_heralded", "SingleHeraldedBSM": {"detectors": [
-        {"efficiency": 1, "dark_count": 0, "time_resolution": 6, "count_rate": 1e11}] * 2}},
-}
+def sequence_template(coherence_s: float) -> dict[str, Any]:
+    """The anchor's node and BSM templates (coherence time <= 0: no decoherence)."""
+    return {
+        "router_template": {"MemoryArray": {
+            "frequency": 2e8, "coherence_time": coherence_s if coherence_s > 0 else -1,
+            "efficiency": 1, "fidelity": LINK["fidelity"]}},
+        "bsm_template": {"encoding_type": "single_heralded", "SingleHeraldedBSM": {"detectors": [
+            {"efficiency": 1, "dark_count": 0, "time_resolution": 6, "count_rate": 1e11}] * 2}},
+    }
 
 
-def run_sequence(python: str, n: int, sim_s: float, target: float, work: Path) -> dict[str, Any]:
+def run_sequence(
+    python: str, n: int, sim_s: float, target: float, work: Path,
+    coherence_s: float = COHERENCE_S,
+) -> dict[str, Any]:
     """SeQUeNCe's chain of ``n`` routers in a subprocess of ``python``."""
     template = work / "template.json"
-    template.write_text(json.dumps(SEQUENCE_TEMPLATE))
+    template.write_text(json.dumps(sequence_template(coherence_s)))
     driver = work / "driver.py"
     driver.write_text(SEQUENCE_DRIVER)
     generator = Path(python).parent / "generate-topology"
@@ -277,18 +292,23 @@ def main() -> None:
                         help="a Python >= 3.12 with SeQUeNCe installed: run its chain too")
     parser.add_argument("--target-fidelity", type=float, default=0.5,
                         help="SeQUeNCe's request fidelity (its purification target)")
+    parser.add_argument("--coherence-s", type=float, default=COHERENCE_S,
+                        help="SeQUeNCe's memory coherence time [s] (netqsim: T1 = T2 = 3/4 of "
+                        "it); 0: no memory decoherence in either")
     args = parser.parse_args()
-    print(f"chains, {args.sim_s} s simulated; link {LINK}, memory T1=T2={0.75 * COHERENCE_S} s, "
+    memory = (f"T1=T2={0.75 * args.coherence_s:g} s" if args.coherence_s > 0
+              else "no decoherence")
+    print(f"chains, {args.sim_s} s simulated; link {LINK}, memory {memory}, "
           f"clinks {CLINK_DELAY_NS / 1e6} ms, formalism {args.formalism}")
     print(f"{'simulator':9} {'nodes':>5} {'pairs':>6} {'fidelity':>9} {'wall_s':>8} "
           f"{'ms/pair':>10} {'events/s':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.nodes:
-            ours = run_netqsim(n, args.sim_s, args.seed, args.formalism)
+            ours = run_netqsim(n, args.sim_s, args.seed, args.formalism, args.coherence_s)
             print(_row("netqsim", ours), flush=True)
             if args.sequence_python:
                 theirs = run_sequence(args.sequence_python, n, args.sim_s,
-                                      args.target_fidelity, Path(tmp))
+                                      args.target_fidelity, Path(tmp), args.coherence_s)
                 print(_row("SeQUeNCe", theirs), flush=True)
                 ratio = (ours["wall_s"] / max(ours["pairs"], 1)) / (
                     theirs["wall_s"] / max(theirs["pairs"], 1))
