@@ -7,9 +7,9 @@ time; the network layer generates on every hop, swaps at the N-2 repeaters
 (swap-asap) and delivers. Parameters, chosen so that a 1000-hop path still
 delivers within 1 s:
 
-* links: ``depolarise``, fidelity 0.999, prob_success 0.5, t_cycle 10 us
-  (a 2 km hop);
-* classical links along the chain, 10 us each, plus one between the two
+* links: ``depolarise``, fidelity 0.999, prob_success 0.5, t_cycle 50 us
+  (a 10 km hop);
+* classical links along the chain, 50 us each, plus one between the two
   end nodes with the sum of the delays (the programs' own messages);
 * devices: perfect generic, 4 qubits, 0 ns gates, no memory decoherence.
 
@@ -39,7 +39,7 @@ from netqsim.config import (
     chain,
 )
 
-HOP_DELAY_NS = 10_000.0
+HOP_DELAY_NS = 50_000.0  # light through 10 km of fibre
 LINK = DepolariseLinkConfig(fidelity=0.999, prob_success=0.5, t_cycle=HOP_DELAY_NS)
 
 
