@@ -17,6 +17,7 @@ from netqsim.config import (
     StackNetworkConfig,
 )
 from netqsim.config.links import LinkCfg
+from netqsim.config.network_layer import NetworkLayerConfig
 from netqsim.config.qdevice import GenericQDeviceConfig
 
 
@@ -59,13 +60,6 @@ def line(names: Sequence[str], **kwargs: Any) -> StackNetworkConfig:
 
 
 def with_layer(config: StackNetworkConfig, **settings: Any) -> StackNetworkConfig:
-    """``config`` with a ``network_layer`` section (cutoff_time, swap, paths).
-
-    Uses the config model's own field where it has one; before that field
-    exists, the layer reads the section as a plain attribute.
-    """
-    if "network_layer" in type(config).model_fields:
-        config.network_layer = settings
-    else:
-        object.__setattr__(config, "network_layer", settings)
+    """``config`` with a ``network_layer`` section (cutoff_time, swap, purification, paths)."""
+    config.network_layer = NetworkLayerConfig(**settings)
     return config

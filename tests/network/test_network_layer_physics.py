@@ -5,6 +5,7 @@ import math
 
 import pytest
 from tests.epr.programs import (
+    ProbePair,
     assert_binomial_rate,
     assert_within_5_sigma,
     correlator,
@@ -152,3 +153,43 @@ def test_without_a_cutoff_nothing_is_discarded():
                           num_times=50, seed=166)
     assert results.network.total("discarded") == 0
     assert all(r.discards == 0 for r in results.network.pairs)
+
+
+def test_a_half_waiting_at_a_repeater_decoheres_in_its_memory():
+    # Hop A-R takes 1000 ns, hop R-B 5000 ns: R's left half waits 4000 ns in a memory
+    # with T2 = 10 us (T1 off), the only noisy memory. Dephasing one half of Phi+ for
+    # t leaves F = (1 + exp(-t / T2)) / 2.
+    t2 = 10_000.0
+    links = [PerfectLinkConfig(state_delay=1000), PerfectLinkConfig(state_delay=5000)]
+    config = line(["A", "R", "B"], links=links, devices={"R": device(T2=t2)})
+    results = netqsim.run(config, keep_pair("A", "B"), num_times=3, seed=167)
+    expected = (1 + math.exp(-4000 / t2)) / 2
+    for report in results.network.pairs:
+        assert report.fidelity == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_receiver_reads_the_corrected_pair_through_its_qubit():
+    # ProbePair reads the joint state after the SDK's corrections: Phi+ with the
+    # Werner-product fidelity, for every heralded/swapped Bell index.
+    config = line(NAMES, links=werner_links())
+    programs = {"A": ProbePair("B", "create"), "B": ProbePair("A", "recv")}
+    results = netqsim.run(config, programs, num_times=12, seed=168)
+    expected = (1 + 3 * werner_product()) / 4
+    assert len({r.bell_index for r in results.network.pairs}) > 1  # corrections were needed
+    for probe in results["B"]:
+        assert probe["fidelity"] == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_swapped_segment_older_than_the_cutoff_is_discarded_at_its_two_ends():
+    # Hops of 1000, 1000 and 10000 ns (success probability 1), instant swaps, cutoff
+    # 3000 ns. R1 joins A-R1-R2 at 1000; that segment is discarded at A and R2 at 4000
+    # and at 8000 (made again at 5000 and 9000), and swapped by R2 at 10000.
+    links = [PerfectLinkConfig(state_delay=d) for d in (1000, 1000, 10000)]
+    config = with_layer(line(NAMES, links=links), cutoff_time=3000)
+    results = netqsim.run(config, keep_pair("A", "B"), num_times=1, seed=169)
+    (report,) = results.network.pairs
+    assert (report.duration_ns, report.discards, report.swaps) == (10000, 2, 4)
+    counts = results.network.counts
+    assert [counts[n]["discarded"] for n in NAMES] == [2, 0, 2, 0]
+    assert [counts[n]["swapped"] for n in NAMES] == [0, 3, 1, 0]
+    assert report.fidelity == pytest.approx(1, abs=1e-12)

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from netqsim.config import chain
+from netqsim.config import StackNetworkConfig, chain
 from netqsim.network.network_layer import policy_from_config, router_from_config
 from netqsim.network.repeater_chain import doubling_levels
 from netqsim.network.routing import NoPathError, ReachablePeers, Router
@@ -103,3 +103,32 @@ def test_doubling_levels_nest_and_need_2_to_the_k_hops():
     assert doubling_levels(8) == [0, 1, 2, 1, 4, 1, 2, 1, 0]
     with pytest.raises(ValueError, match="needs a path of 2\\^k \\+ 1 nodes; this path has 4"):
         doubling_levels(3)
+
+
+YAML = """
+stacks:
+  - {name: A, qdevice_typ: generic, qdevice_cfg: {num_qubits: 2}}
+  - {name: B, qdevice_typ: generic, qdevice_cfg: {num_qubits: 2}}
+  - {name: C, qdevice_typ: generic, qdevice_cfg: {num_qubits: 2}}
+  - {name: D, qdevice_typ: generic, qdevice_cfg: {num_qubits: 2}}
+links:
+  - {stack1: A, stack2: B, typ: perfect}
+  - {stack1: B, stack2: D, typ: perfect, cost: 5}
+  - {stack1: A, stack2: C, typ: perfect}
+  - {stack1: C, stack2: D, typ: perfect}
+network_layer:
+  swap: doubling
+  cutoff_time: 1.0e6
+  paths: [[B, A, C]]
+"""
+
+
+def test_a_yaml_config_sets_costs_pinned_paths_and_policies():
+    config = StackNetworkConfig.from_yaml(YAML, file="routing.yaml")
+    router = router_from_config(config)
+    assert router.path("A", "D") == ("A", "C", "D")  # A-B-D costs 6
+    assert router.path("C", "B") == ("C", "A", "B")  # pinned, reversed
+    assert router.path("B", "D") == ("B", "A", "C", "D")  # three links of cost 1 beat one of 5
+    policy = policy_from_config(config)
+    assert (policy.schedule, policy.cutoff_ns, policy.purification) == ("doubling", 1e6, None)
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Generator
+from collections.abc import Generator, Iterable
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,7 @@ class Host:
         network_info: type[NetworkInfo],
         compiler: Any = None,
         sockets: SocketPlan | None = None,
-        entanglement_peers: Collection[str] | None = None,
+        entanglement_peers: Iterable[str] | None = None,
     ) -> None:
         self.sim = sim
         self.name = node_name

@@ -36,6 +36,10 @@ class PairReport:
     fidelity: float
     bell_index: int
     """Delivered Bell state (0=Phi+, 1=Psi+, 2=Phi-, 3=Psi-), as reported to the programs."""
+    purification_rounds: int = 0
+    """Purification rounds done for this pair (every hop, or end to end; failed ones too)."""
+    purification_failures: int = 0
+    """Rounds that failed, each spoiling the kept pair (made again from scratch)."""
 
     @property
     def duration_ns(self) -> float:

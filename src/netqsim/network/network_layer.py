@@ -18,7 +18,7 @@ cheapest paths.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Mapping
 from typing import Any
 
 from netqsim.hardware.processor import joint_state
@@ -26,7 +26,14 @@ from netqsim.kernel import Simulator
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.layer_report import NetworkSummary, PairReport
 from netqsim.network.link_layer import EntanglementLink
-from netqsim.network.repeater_chain import ChainPair, Route, SwapPolicy
+from netqsim.network.purification import PairEnd
+from netqsim.network.purification_policy import (
+    PurificationPolicy,
+    pump,
+    rounds_needed,
+    werner_product_fidelity,
+)
+from netqsim.network.repeater_chain import ChainPair, Route, Segment, SwapPolicy, to_phi_plus
 from netqsim.network.routing import Router
 from netqsim.quantum import bell_state, fidelity
 
@@ -59,7 +66,14 @@ def policy_from_config(config: Any) -> SwapPolicy:
     cutoff = _setting(section, "cutoff_time", None)
     if cutoff is not None and not float(cutoff) > 0:
         raise ValueError(f"network_layer.cutoff_time must be > 0 ns or null, got {cutoff!r}")
-    return SwapPolicy(schedule, None if cutoff is None else float(cutoff))
+    purification = _setting(section, "purification", None)
+    if purification is not None:
+        purification = PurificationPolicy(
+            _setting(purification, "protocol", None),
+            _setting(purification, "scope", "hop"),
+            float(_setting(purification, "target_fidelity", 1.0)),
+        )
+    return SwapPolicy(schedule, None if cutoff is None else float(cutoff), purification)
 
 
 def router_from_config(config: Any) -> Router:
@@ -99,6 +113,7 @@ class NetworkLayer:
         self._stacks = stacks
         self._routes: dict[tuple[str, str], Route] = {}
         self._by_id = {stack.node_id: stack for stack in stacks.values()}
+        self._rng = sim.rng_stream("network-layer")
 
     def stack_by_id(self, node_id: int) -> Any:
         """The network stack of the node with id ``node_id`` (None if there is none)."""
@@ -122,7 +137,37 @@ class NetworkLayer:
             delays,
         )
         self.policy.levels(route)  # a doubling schedule checks the path length here
+        self._check_positions(route)
+        route.purify_rounds = self._purification_rounds(route)
         return route
+
+    def _check_positions(self, route: Route) -> None:
+        """Every node of the path has the communication positions its role needs."""
+        last = len(route.path) - 1
+        for i, stack in enumerate(route.stacks):
+            needed = self.policy.positions_needed(i in (0, last))
+            have = len(stack.processor.comm_positions)
+            if have < needed:
+                role = "an end node" if i in (0, last) else "a repeater"
+                raise ValueError(
+                    f"node {stack.name!r} on the path {'-'.join(route.path)} has {have} "
+                    f"communication qubit position(s); as {role} it needs {needed}"
+                )
+
+    def _purification_rounds(self, route: Route) -> list[int] | int | None:
+        """Successful rounds per hop (scope hop) or end to end; None without purification."""
+        purification = self.policy.purification
+        if purification is None:
+            return None
+        protocol, target = purification.protocol, purification.target_fidelity
+        fidelities = [link.model.fidelity() for link in route.links]
+        if purification.scope == "hop":
+            return [
+                rounds_needed(protocol, f, target, f"link {link.name}")
+                for f, link in zip(fidelities, route.links, strict=True)
+            ]
+        return rounds_needed(protocol, werner_product_fidelity(fidelities), target,
+                             f"path {'-'.join(route.path)}")
 
     # -- handshake --------------------------------------------------------
     def send_request(self, request: Any) -> None:
@@ -145,16 +190,16 @@ class NetworkLayer:
     def _serve(self, request: Any) -> Gen:
         route: Route = request.route
         what = request.describe()
+        first, last = route.stacks[0], route.stacks[-1]
         for index in range(request.create.number):
             positions = yield from self._reserve(route, what)
             start = self.sim.now
-            pair = ChainPair(self.sim, route, positions, self.policy, self.summary, what)
-            final = yield from pair.run()
+            pair, final, done = yield from self._end_to_end(route, positions, what)
             self._release_repeaters(route, positions)
-            first, last = route.stacks[0], route.stacks[-1]
             own, remote = positions[0][0], positions[-1][0]
             arrivals = sorted(
-                [(final.reach_first, 0, first, own), (final.reach_last, 1, last, remote)],
+                [(max(final.reach_first, done), 0, first, own),
+                 (max(final.reach_last, done), 1, last, remote)],
                 key=lambda item: (item[0], item[1]),
             )
             measured = None
@@ -173,7 +218,55 @@ class NetworkLayer:
             self.summary.pairs.append(PairReport(
                 route.path, request.create_id, index, start, self.sim.now,
                 pair.swaps, pair.discards, measured, final.bell,
+                pair.purify_rounds, pair.purify_failures,
             ))
+
+    def _end_to_end(self, route: Route, positions: list[tuple[int, ...]], what: str) -> Gen:
+        """One end-to-end pair (purified end to end if the policy says so).
+
+        Returns the :class:`ChainPair` that made it (its counters include
+        every try), the final segment, and the time from which both ends know
+        of it regardless of the swap outcomes (purification, else 0).
+        """
+        purification = self.policy.purification
+        rounds = route.purify_rounds if (
+            purification is not None and purification.scope == "end_to_end") else 0
+        pair = ChainPair(self.sim, route, positions, self.policy, self.summary, what, self._rng)
+        if not rounds:
+            return pair, (yield from pair.run()), 0.0
+        assert purification is not None and isinstance(rounds, int)
+        first, last = route.stacks[0], route.stacks[-1]
+        sacrificial = [positions[0][1:], *positions[1:-1], positions[-1][1:]]
+        while True:
+            final = yield from self._corrected(pair)
+            helper = ChainPair(self.sim, route, sacrificial, self.policy, self.summary, what,
+                               self._rng)
+            ends = (PairEnd(first.name, first.processor, positions[0][0], positions[0][1]),
+                    PairEnd(last.name, last.processor, positions[-1][0], positions[-1][1]))
+            ok, tried = yield from pump(
+                self.sim, purification.protocol, rounds, ends,
+                lambda helper=helper: self._corrected(helper), route.end_to_end_delay,
+                self._rng, self.summary,
+            )
+            pair.swaps += helper.swaps
+            pair.discards += helper.discards
+            pair.purify_rounds += tried
+            if ok:
+                final.bell = 0
+                return pair, final, self.sim.now
+            pair.purify_failures += 1
+            first.processor.free(positions[0][0])
+            last.processor.free(positions[-1][0])
+
+    def _corrected(self, pair: ChainPair) -> Gen:
+        """Run ``pair`` again; once the last node knows the frame, make it Phi+ there."""
+        final: Segment = yield from pair.run()
+        wait = max(final.reach_first, final.reach_last) - self.sim.now
+        if wait > 0:
+            yield self.sim.timeout(wait)
+        last = pair.route.stacks[-1]
+        yield from to_phi_plus(last.processor, pair.last_position, final.bell)
+        return final
 
     def _reserve(self, route: Route, what: str) -> Gen:
         """Qubit positions along the route: one per end node, two per repeater.
@@ -185,13 +278,18 @@ class NetworkLayer:
         positions: list[tuple[int, ...]] = [()] * (last + 1)
         order = sorted(range(last + 1), key=lambda i: route.stacks[i].node_id)
         for i in order:
-            count = 1 if i in (0, last) else 2
+            count = self.policy.positions_needed(i in (0, last))
             positions[i] = yield from route.stacks[i].reserve_positions(count, what)
         return positions
 
-    def _release_repeaters(self, route: Route, positions: Iterable[tuple[int, ...]]) -> None:
-        for stack, held in list(zip(route.stacks, positions, strict=True))[1:-1]:
+    def _release_repeaters(self, route: Route, positions: list[tuple[int, ...]]) -> None:
+        """Give back what the pair no longer needs: all of the repeaters' positions and
+        the end nodes' sacrificial ones (their kept halves go to the programs)."""
+        for stack, held in zip(route.stacks[1:-1], positions[1:-1], strict=True):
             stack.release_positions(held)
+        for stack, held in ((route.stacks[0], positions[0]), (route.stacks[-1], positions[-1])):
+            if len(held) > 1:
+                stack.release_positions(held[1:])
 
     def count_direct(self, creator: str, receiver: str) -> None:
         """Count a pair a direct link delivered (generated and delivered at both ends)."""

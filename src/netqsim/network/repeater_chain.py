@@ -20,10 +20,14 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from netqsim.hardware.processor import place_joint
 from netqsim.kernel import Simulator
 from netqsim.network.layer_report import NetworkSummary
 from netqsim.network.link_layer import EntanglementLink
+from netqsim.network.purification import PairEnd
+from netqsim.network.purification_policy import PurificationPolicy, pump
 
 __all__ = ["ChainPair", "Route", "Segment", "SwapPolicy", "doubling_levels"]
 
@@ -43,6 +47,8 @@ class Route:
     stacks: list[Any]
     links: list[EntanglementLink]
     delay_from_first: list[float]
+    purify_rounds: list[int] | int | None = None
+    """Successful purification rounds per hop (scope hop) or end to end (an int); None: none."""
 
     @property
     def end_to_end_delay(self) -> float:
@@ -86,10 +92,19 @@ def doubling_levels(hops: int) -> list[int]:
 
 @dataclass(frozen=True)
 class SwapPolicy:
-    """When repeaters swap and when stored halves are discarded."""
+    """When repeaters swap, when stored halves are discarded, and purification."""
 
     schedule: str = "asap"
     cutoff_ns: float | None = None
+    purification: PurificationPolicy | None = None
+
+    def positions_needed(self, end: bool) -> int:
+        """Qubit positions a pair needs at an end node or at a repeater."""
+        keep = 1 if end else 2
+        scope = self.purification.scope if self.purification is not None else None
+        if scope == "hop" or (scope == "end_to_end" and end):
+            return 2 * keep  # a sacrificial position next to each kept half
+        return keep
 
     def levels(self, route: Route) -> list[int] | None:
         """Per node the segment length it waits for (doubling), or None (asap)."""
@@ -102,13 +117,15 @@ class ChainPair:
     """Generates one end-to-end pair for a request along ``route``.
 
     ``positions[i]`` holds the qubit positions the request reserved at node
-    ``i``: one at each end, ``(left, right)`` at a repeater. ``run`` is a
+    ``i``: one at each end, ``(left, right)`` at a repeater, followed by as
+    many sacrificial positions when hops are purified. ``run`` is a
     generator that returns the end-to-end :class:`Segment`.
     """
 
     def __init__(
         self, sim: Simulator, route: Route, positions: list[tuple[int, ...]],
         policy: SwapPolicy, summary: NetworkSummary, what: str,
+        rng: np.random.Generator | None = None,
     ) -> None:
         self.sim = sim
         self.route = route
@@ -117,27 +134,62 @@ class ChainPair:
         self.what = what
         n = len(route.path)
         self._last = n - 1
-        # The position of each node's half towards its left/right neighbour.
+        # The position of each node's half towards its left/right neighbour, and
+        # of the sacrificial halves (hop purification).
+        kept = [1 if i in (0, n - 1) else 2 for i in range(n)]
         self._left_pos = [p[0] for p in positions]
-        self._right_pos = [p[-1] for p in positions]
+        self._right_pos = [p[k - 1] for p, k in zip(positions, kept, strict=True)]
+        self._left_sac = [p[k] if len(p) > k else -1 for p, k in zip(positions, kept, strict=True)]
+        self._right_sac = [p[-1] for p in positions]
+        rounds = route.purify_rounds
+        self._hop_rounds: list[int] = rounds if isinstance(rounds, list) else [0] * (n - 1)
+        self._rng = rng
         self._levels = policy.levels(route)
         self._left_of: list[Segment | None] = [None] * n
         self._right_of: list[Segment | None] = [None] * n
-        self._done = sim.event(f"end-to-end pair for {what}")
+        self._done = sim.event(f"end-to-end pair for {what}")  # renewed by each run
         self.swaps = 0
         self.discards = 0
+        self.purify_rounds = 0
+        self.purify_failures = 0
 
     def run(self) -> Gen:
-        """Generate every hop, swap, and return the end-to-end segment when it exists."""
+        """Generate every hop, swap, and return the end-to-end segment when it exists.
+
+        May run again (for another pair in the same positions) once it returned.
+        """
+        self._done = self.sim.event(f"end-to-end pair for {self.what}")
         for hop in range(self._last):
             self._start_hop(hop)
         return (yield self._done)
+
+    @property
+    def last_position(self) -> int:
+        """The position of the pair's half at the last node."""
+        return self._left_pos[-1]
 
     # -- hops -------------------------------------------------------------
     def _start_hop(self, hop: int) -> None:
         self.sim.process(self._hop(hop), name=f"{self.route.path[hop]}/hop for {self.what}")
 
     def _hop(self, hop: int) -> Gen:
+        rounds = self._hop_rounds[hop]
+        while True:
+            bell = yield from self._generate(hop, sacrificial=False)
+            born = self.sim.now
+            if not rounds:
+                break
+            bell = yield from self._purify_hop(hop, bell, rounds)
+            if bell is not None:
+                # A purified pair counts as new for the cutoff: pumping may take longer
+                # than the cutoff, and restarting it then would never end.
+                born = self.sim.now
+                break
+        now = self.sim.now
+        self._add(Segment(hop, hop + 1, born, bell, 0, now, now))
+
+    def _generate(self, hop: int, sacrificial: bool) -> Gen:
+        """One pair on ``hop`` into the kept (or sacrificial) positions; its Bell index."""
         route = self.route
         link = route.links[hop]
         yield from link.acquire(self.what)
@@ -146,14 +198,42 @@ class ChainPair:
         finally:
             link.release()
         here, there = route.stacks[hop], route.stacks[hop + 1]
-        pair = [(here.processor, self._right_pos[hop]), (there.processor, self._left_pos[hop + 1])]
+        left = self._right_sac[hop] if sacrificial else self._right_pos[hop]
+        right = self._left_sac[hop + 1] if sacrificial else self._left_pos[hop + 1]
+        pair = [(here.processor, left), (there.processor, right)]
         if link.stack1 != here.name:
             pair.reverse()
         place_joint(pair, delivery.state)
         self.summary.add(here.name, "generated")
         self.summary.add(there.name, "generated")
-        now = self.sim.now
-        self._add(Segment(hop, hop + 1, now, delivery.bell_index, 0, now, now))
+        return delivery.bell_index
+
+    def _purify_hop(self, hop: int, bell: int, rounds: int) -> Gen:
+        """Pump the hop's kept pair; Bell index 0 if it worked, None if it was spoiled."""
+        route = self.route
+        here, there = route.stacks[hop], route.stacks[hop + 1]
+        yield from to_phi_plus(there.processor, self._left_pos[hop + 1], bell)
+
+        def sacrifice() -> Gen:
+            fresh = yield from self._generate(hop, sacrificial=True)
+            yield from to_phi_plus(there.processor, self._left_sac[hop + 1], fresh)
+
+        ends = (PairEnd(here.name, here.processor, self._right_pos[hop], self._right_sac[hop]),
+                PairEnd(there.name, there.processor, self._left_pos[hop + 1],
+                        self._left_sac[hop + 1]))
+        delay = route.delay_from_first[hop + 1] - route.delay_from_first[hop]
+        assert self._rng is not None and self.policy.purification is not None
+        ok, tried = yield from pump(
+            self.sim, self.policy.purification.protocol, rounds, ends, sacrifice, delay,
+            self._rng, self.summary,
+        )
+        self.purify_rounds += tried
+        if ok:
+            return 0
+        self.purify_failures += 1
+        here.processor.free(self._right_pos[hop])
+        there.processor.free(self._left_pos[hop + 1])
+        return None
 
     # -- segments ---------------------------------------------------------
     def _add(self, segment: Segment) -> None:
@@ -228,3 +308,11 @@ class ChainPair:
             max(left.reach_first, right.reach_first, now + to_first),
             max(left.reach_last, right.reach_last, now + to_last),
         ))
+
+
+def to_phi_plus(processor: Any, position: int, bell: int) -> Gen:
+    """Turn a pair of Bell index ``bell`` into Phi+ with gates on one half (X, then Z)."""
+    if bell & 1:
+        yield from processor.gate("x", (position,))
+    if bell & 2:
+        yield from processor.gate("z", (position,))
