@@ -41,8 +41,14 @@ request                     router_0 -> router_{N-1},       node 0 -> node N-1, 
                             memo 5, fidelity 0.5, 1 s;      10 pairs one after another for
                             each pair released at once      1 s, measured on delivery
 purification                rule on (BBPSSW, BDS) for       off: the 0.99 links are far above
-                            pairs below 0.5: never fires    0.5 (``--target-fidelity`` sets
-                                                            SeQUeNCe's target)
+                            pairs below 0.5: never fires    0.5. ``--purification
+                                                            bbpssw:hop:F`` turns it on in
+                                                            netqsim (pumping each hop to F)
+                                                            and sets SeQUeNCe's request
+                                                            fidelity to F (its rules purify
+                                                            any pair below F: the two
+                                                            schemes differ, and so do their
+                                                            fidelities)
 ==========================  ==============================  ==================================
 
 ``--sequence-python PATH`` runs SeQUeNCe's own chain in a subprocess with that
@@ -86,10 +92,13 @@ CLINK_DELAY_NS = 1e6
 MEMORIES = 10
 
 
-def netqsim_chain(n: int, coherence_s: float = COHERENCE_S) -> Any:
+def netqsim_chain(
+    n: int, coherence_s: float = COHERENCE_S, purification: dict[str, Any] | None = None
+) -> Any:
     """The netqsim network mapped from SeQUeNCe's ``linear n`` topology (table above).
 
-    ``coherence_s <= 0`` means memories without decoherence.
+    ``coherence_s <= 0`` means memories without decoherence; ``purification``
+    is a ``network_layer.purification`` section (None: off).
     """
     t = 0.75 * coherence_s * 1e9 if coherence_s > 0 else 0.0
     device = GenericQDeviceConfig.perfect_config(
@@ -97,8 +106,11 @@ def netqsim_chain(n: int, coherence_s: float = COHERENCE_S) -> Any:
         measure_time=0, init_time=0,
     )
     names = [f"router_{i}" for i in range(n)]
-    return chain(names, qdevice=device, link=DepolariseLinkConfig(**LINK),
-                 clink=DefaultCLinkConfig(delay=CLINK_DELAY_NS), clink_topology="all")
+    config = chain(names, qdevice=device, link=DepolariseLinkConfig(**LINK),
+                   clink=DefaultCLinkConfig(delay=CLINK_DELAY_NS), clink_topology="all")
+    if purification is not None:
+        config.network_layer = {"purification": purification}
+    return config
 
 
 #: Pairs per request: each request is one flush of the program (``create_measure``
@@ -173,10 +185,11 @@ def _scheduled_events(sim: Simulator) -> int:
 
 
 def run_netqsim(
-    n: int, sim_s: float, seed: int, formalism: str, coherence_s: float = COHERENCE_S
+    n: int, sim_s: float, seed: int, formalism: str, coherence_s: float = COHERENCE_S,
+    purification: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One netqsim chain: wall time, events, pairs and their mean fidelity."""
-    config = netqsim_chain(n, coherence_s)
+    config = netqsim_chain(n, coherence_s, purification)
     first, last = "router_0", f"router_{n - 1}"
     programs = {first: Requester(last, sim_s * 1e9), last: Responder(first)}
     run_module.Simulator = _CountingSimulator  # type: ignore[misc]
@@ -300,7 +313,15 @@ def main() -> None:
     parser.add_argument("--coherence-s", type=float, default=COHERENCE_S,
                         help="SeQUeNCe's memory coherence time [s] (netqsim: T1 = T2 = 3/4 of "
                         "it); 0: no memory decoherence in either")
+    parser.add_argument("--purification", default=None, metavar="PROTOCOL:SCOPE:TARGET",
+                        help="netqsim purifies (e.g. dejmps:hop:0.995); SeQUeNCe's request "
+                        "fidelity (its purification target) becomes TARGET too")
     args = parser.parse_args()
+    purification = None
+    if args.purification:
+        protocol, scope, target = args.purification.split(":")
+        purification = {"protocol": protocol, "scope": scope, "target_fidelity": float(target)}
+        args.target_fidelity = float(target)
     memory = (f"T1=T2={0.75 * args.coherence_s:g} s" if args.coherence_s > 0
               else "no decoherence")
     print(f"chains, {args.sim_s} s simulated; link {LINK}, memory {memory}, "
@@ -310,8 +331,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.nodes:
             ours = min(
-                (run_netqsim(n, args.sim_s, args.seed, args.formalism, args.coherence_s)
-                 for _ in range(args.repeat)),
+                (run_netqsim(n, args.sim_s, args.seed, args.formalism, args.coherence_s,
+                             purification) for _ in range(args.repeat)),
                 key=lambda r: r["wall_s"],
             )
             print(_row("netqsim", ours), flush=True)
