@@ -13,6 +13,14 @@ What is printed:
 1. **runs/s** (best of 3 timed runs) and the wall time of each run;
    and the same with the executor's old dispatch path (``old_dispatch.py``:
    netqasm's per-instruction handlers, as before issue 11);
+   and the **stack logs** (``netqsim.logs``): runs/s with INFO records on
+   (kept by a ``NullHandler``, so formatting and I/O are not counted), and
+   what logging costs while it is off (the default). The off path cannot be
+   compiled out for an A/B run, so it is proven by counting: every log call
+   site is guarded by ``if log.on:``, a flag read when the component is
+   built; the script counts the guards one iteration evaluates (``StackLog.on``
+   instrumented) and times one guard with ``timeit``; their product, against
+   the time of an iteration, is the cost of logging while off;
 2. **SDK baseline**, measured in the same process: the same subroutine built
    and compiled N times by the NetQASM SDK on a ``HostConnection`` whose
    flush pops, compiles and instantiates the subroutine and then drops it
@@ -67,9 +75,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import logging
 import os
 import pstats
 import time
+import timeit
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -84,6 +94,8 @@ from netqsim.config import GenericQDeviceConfig, StackConfig, StackNetworkConfig
 from netqsim.host.compiled import CompiledSubroutines
 from netqsim.host.connection import HostConnection
 from netqsim.host.network_info import make_network_info
+from netqsim.kernel import Simulator
+from netqsim.logs import StackLog
 
 REPEATS = 3
 SEED = 1
@@ -141,6 +153,75 @@ def one_run(config: StackNetworkConfig, iterations: int) -> float:
     elapsed = time.perf_counter() - start
     assert len(results["Alice"]) == iterations
     return elapsed
+
+
+# -- stack logs -------------------------------------------------------------------------
+
+
+def logging_on_run(config: StackNetworkConfig, iterations: int) -> float:
+    """:func:`one_run` with every netqsim logger at INFO, records dropped by a NullHandler."""
+    root = logging.getLogger("netqsim")
+    saved = root.level, root.propagate
+    sink = logging.NullHandler()
+    root.addHandler(sink)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    try:
+        return one_run(config, iterations)
+    finally:
+        root.removeHandler(sink)
+        root.setLevel(saved[0])
+        root.propagate = saved[1]
+
+
+def guards_per_iteration(config: StackNetworkConfig, iterations: int) -> float:
+    """How many ``if log.on:`` guards one iteration evaluates (logging off)."""
+    slot = StackLog.__dict__["on"]
+    count = 0
+
+    def counted(log: StackLog) -> bool:
+        nonlocal count
+        count += 1
+        return bool(slot.__get__(log))
+
+    StackLog.on = property(counted, slot.__set__)  # type: ignore[assignment]
+    try:
+        one_run(config, iterations)
+    finally:
+        StackLog.on = slot  # type: ignore[misc]
+    return count / iterations
+
+
+def guard_seconds() -> float:
+    """Seconds one ``if self._log.on:`` guard takes while logging is off (best of 5)."""
+
+    class Component:  # a call site reads the flag through its component, as the stack does
+        def __init__(self) -> None:
+            self._log = StackLog("benchmark", "guard", Simulator(seed=SEED))
+
+    component = Component()
+    assert not component._log.on
+    number = 1_000_000
+    guarded = min(timeit.repeat("if self._log.on: pass", globals={"self": component},
+                                number=number, repeat=5))
+    empty = min(timeit.repeat("self", globals={"self": component}, number=number, repeat=5))
+    return max(guarded - empty, 0.0) / number
+
+
+def print_logging_figures(config: StackNetworkConfig, iterations: int, best: float) -> None:
+    on = min(logging_on_run(config, iterations) for _ in range(REPEATS))
+    per_iteration = best / iterations
+    guards = guards_per_iteration(config, iterations)
+    guard = guard_seconds()
+    print(
+        f"  stack logs on (INFO, records to a NullHandler): {iterations / on:,.0f} runs/s, "
+        f"x{on / best:.2f} the time of logging off"
+    )
+    print(
+        f"  stack logs off (default): {guards:.0f} guards per iteration x {1e9 * guard:.1f} ns "
+        f"= {1e6 * guards * guard:.2f} us of {1e6 * per_iteration:.0f} us per iteration "
+        f"({100 * guards * guard / per_iteration:.2f}%)"
+    )
 
 
 # -- SDK baseline -------------------------------------------------------------------------
@@ -365,6 +446,7 @@ def main(argv: list[str] | None = None) -> None:
         f"  old executor dispatch (netqsim before issue 11: netqasm's handlers): "
         f"{n / old:,.0f} runs/s, x{old / best:.2f} the time of today's path"
     )
+    print_logging_figures(config, n, best)
 
     baselines: list[tuple[str, Callable[[], float]]] = [
         (

@@ -117,13 +117,13 @@ def test_missing_attribute_names_module_and_attribute(tmp_path: Path) -> None:
 
 def test_module_not_provided_names_the_module(tmp_path: Path) -> None:
     path = tmp_path / "missing_module.py"
-    path.write_text("import squidasm.sim.stack.common\n")
+    path.write_text("import squidasm.sim.stack.netstack\n")
     done = run_cli(str(path))
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
-        "ModuleNotFoundError: No module named 'squidasm.sim.stack.common': the netqsim "
+        "ModuleNotFoundError: No module named 'squidasm.sim.stack.netstack': the netqsim "
         "compatibility layer does not provide it (it provides under 'squidasm.sim.stack': "
-        "csocket, program)"
+        "common, csocket, program)"
     )
 
 

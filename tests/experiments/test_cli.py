@@ -107,7 +107,8 @@ def test_run_with_program_arguments_and_parquet(capsys, tmp_path):
     (["run", CONFIG, "-p", "Bob=netqsim.demo:TeleportBob"], ["the simulation failed",
                                                             "never sent"]),
     (["run", CONFIG, "-p", "Alice=tests.experiments.programs:Qubits"],
-     ["the simulation failed", "instruction", "qubits of node 'Alice' are in use", "NO_QUBIT"]),
+     ["the simulation failed", "instruction", "needs more qubits than the device of node "
+      "'Alice' has", "NO_QUBIT"]),
     (["run", CONFIG, *TELEPORT, "-n", "0"], ["--num-times must be >= 1"]),
     (["run", CONFIG, *TELEPORT, "-o", "x.txt"], [".parquet or .csv"]),
 ])

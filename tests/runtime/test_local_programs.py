@@ -106,8 +106,11 @@ def test_program_error_names_node_app_time_and_instruction():
     with pytest.raises(InstructionError) as info:  # as README promises, not ProcessError
         netqsim.run(one_node(), {"Alice": TooMany()}, seed=1)
     err = info.value
+    # The unit module is the device (2 qubits, as in SquidASM); the error says
+    # so in the program's terms.
     assert err.node == "Alice" and err.app_id == 0 and err.code.name == "NO_QUBIT"
     assert "qalloc" in str(err) and "t=" in str(err)
+    assert "program 'greedy' needs more qubits than the device of node 'Alice' has" in str(err)
     assert err.process_name == "Alice/greedy" and err.process_time == err.time
 
 

@@ -43,5 +43,8 @@ def test_nv_program_needing_more_positions_than_the_device_has_gets_no_qubit():
     with pytest.raises(InstructionError) as info:
         netqsim.run(nv_network(2), {"Alice": XThenCnot()}, seed=1)
     err = info.value
+    # The unit module is the device (as in SquidASM): virtual qubit 2 is outside it.
     assert err.code.name == "NO_QUBIT"
-    assert "has no qubit position 2 (it has 2)" in str(err)
+    assert "program 'x_cnot' needs more qubits than the device of node 'Alice' has " \
+        "(num_qubits=2)" in str(err)
+    assert "Virtual address 2 is outside the unit module (app ID 0) which has length 2" in str(err)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from netqsim.compat.hook import ModuleMap, compat_imports
 from netqsim.compat.session import session
+from netqsim.config import lenient_loading
+from netqsim.logs import logging_restored
 
 __all__ = ["ScriptNotFound", "run_script"]
 
@@ -48,7 +50,9 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     During the run the script's folder is the working directory and first on
     ``sys.path``, ``sys.argv`` is ``[script, *args]`` (the script's absolute
     path first, so that it stays valid in the new working directory), and the modules of
-    ``maps`` are importable; everything is restored afterwards, and the
+    ``maps`` are importable, and configs load leniently (unknown keys are
+    dropped with a warning, :func:`netqsim.config.lenient_loading`);
+    everything is restored afterwards (the script's log setup too), and the
     modules imported from the script's folder are forgotten. A
     ``SystemExit`` of the script propagates (its code is the exit status); any
     other exception of the script prints its traceback to stderr and gives 1.
@@ -65,7 +69,8 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
     sys.path.insert(0, folder)
     os.chdir(folder)
     try:
-        with session(), compat_imports(maps):
+        # Foreign scripts' YAML files carry keys their simulators ignore: warn, don't fail.
+        with session(), compat_imports(maps), lenient_loading(), logging_restored():
             try:
                 runpy.run_path(str(script), run_name="__main__")
             except (SystemExit, KeyboardInterrupt):

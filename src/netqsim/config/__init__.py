@@ -1,7 +1,12 @@
 """Network configuration: SquidASM's ``StackNetworkConfig`` YAML format, validated strictly.
 
 Load a file with ``StackNetworkConfig.from_file(path)`` (alias ``NetworkConfig``);
-every problem in it is reported at once in a :class:`ConfigError`. Field names
+every problem in it is reported at once in a :class:`ConfigError`. With
+``strict=False`` (the default inside :func:`lenient_loading`, as under
+``netqsim squidasm``) unknown keys are dropped with an
+:class:`IgnoredConfigKeyWarning` each, as SquidASM ignores them. Rules that
+involve several fields (T2 against T1...) are checked at construction, by
+``validate()`` and when a network is built, not on assignment. Field names
 and defaults match SquidASM's; each module's docstring says where they come from.
 
 This package imports nothing else from netqsim.
@@ -16,6 +21,7 @@ from .clinks import (
     InstantCLinkConfig,
     register_clink_type,
 )
+from .lenient import IgnoredConfigKeyWarning, lenient_loading, strict_by_default
 from .links import (
     LINK_TYPES,
     DepolariseLinkConfig,
@@ -65,6 +71,7 @@ __all__ = [
     "HeraldedLinkConfig",
     "HeraldedSide",
     "HeraldedSingleClickLinkConfig",
+    "IgnoredConfigKeyWarning",
     "InstantCLinkConfig",
     "LinkCfg",
     "LinkConfig",
@@ -82,6 +89,7 @@ __all__ = [
     "default_generic_config",
     "default_nv_config",
     "grid",
+    "lenient_loading",
     "perfect_generic_config",
     "perfect_nv_config",
     "random_graph",
@@ -89,6 +97,7 @@ __all__ = [
     "register_link_type",
     "register_qdevice_type",
     "star",
+    "strict_by_default",
     "topology_problems",
     "two_nodes",
     "validate_file",

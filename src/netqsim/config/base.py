@@ -11,8 +11,9 @@ one; at the end a single :class:`ConfigError` lists them all, one per line, as
 
 * unknown keys are reported with the closest valid key (``difflib``);
 * pydantic's own errors are translated into the same ``path: problem`` form;
-* cross-field rules (``_cross_problems``) are checked after construction and
-  after every assignment;
+* cross-field rules (``_cross_problems``, e.g. T2 against T1) are checked
+  after construction, by :meth:`ConfigModel.validate` and when a network is
+  built, but not on assignment: ``q.T1 = 40; q.T2 = 40`` works in any order;
 * ``dummy: null`` entries are dropped silently: SquidASM's example YAML files
   use ``cfg: {dummy: null}`` as a placeholder for "all defaults".
 """
@@ -50,7 +51,11 @@ RENAMED_KEYS: dict[str, str] = {
     "processing_nodes": "stacks",
     "qlinks": "links",
     "instr_proc_time": "instr_latency",
+    "host_latency": "host_qnos_latency",
 }
+
+#: ``Problem.code`` of an unknown key (the problems that lenient loading turns into warnings).
+UNKNOWN_KEY = "unknown-key"
 
 #: Placeholder key that SquidASM's example files put into otherwise empty cfgs.
 PLACEHOLDER_KEY = "dummy"
@@ -73,6 +78,8 @@ class Problem:
     parts: tuple[str, ...]
     message: str
     line: int | None = None
+    code: str = ""
+    """What kind of problem: :data:`UNKNOWN_KEY` or ``""`` (any other)."""
 
     @property
     def path(self) -> str:
@@ -127,9 +134,12 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
-    def add(self, loc: Loc, message: str, parts: Sequence[str] | None = None) -> None:
+    def add(
+        self, loc: Loc, message: str, parts: Sequence[str] | None = None, *, code: str = ""
+    ) -> None:
         """Record ``message`` at ``loc`` (``parts`` defaults to ``loc`` rendered)."""
-        self.items.append(Problem(tuple(loc), tuple(parts) if parts else render_loc(loc), message))
+        rendered = tuple(parts) if parts else render_loc(loc)
+        self.items.append(Problem(tuple(loc), rendered, message, code=code))
         if loc and isinstance(loc[0], str):
             self.reported.add(loc[0])
 
@@ -159,6 +169,10 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
     lowered = {c.lower(): c for c in cands}
     if word.lower() in lowered:
         return lowered[word.lower()]
+    # a generic-device key on an NV device: T1 -> electron_T1
+    qualified = [c for c in cands if c.lower().endswith("_" + word.lower())]
+    if qualified:
+        return qualified[0]
     cutoff = 0.5 if len(word) <= 3 else 0.6
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[match[0]] if match else None
@@ -186,10 +200,12 @@ def translate(exc: ValidationError) -> list[Problem]:
         loc = tuple(err.get("loc", ()))
         typ = err.get("type", "")
         msg = str(err.get("msg", ""))
+        code = ""
         if typ == "missing":
             message = "required field is missing"
         elif typ == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}" if loc else "unknown key"
+            code = UNKNOWN_KEY
         else:
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, ") :]
@@ -198,7 +214,7 @@ def translate(exc: ValidationError) -> list[Problem]:
             message = msg
             if "input" in err and "(got " not in message:
                 message += f" (got {_short(err['input'])})"
-        out.append(Problem(loc, render_loc(loc), message))
+        out.append(Problem(loc, render_loc(loc), message, code=code))
     return out
 
 
@@ -386,7 +402,9 @@ class ConfigModel(BaseModel):
                 problems.items.append(problem)
         else:
             if not type(self)._cross_in_prepare:
-                problems.items.extend(self._cross_problems())
+                # config objects passed in ready-made may have been edited since their
+                # construction: check them with this one
+                problems.items.extend(self._all_cross_problems())
         if problems:
             fields = list(type(self).model_fields)
 
@@ -410,12 +428,25 @@ class ConfigModel(BaseModel):
             value = data.pop(key)
             if key == PLACEHOLDER_KEY and value is None:
                 continue
-            problems.add((str(key),), unknown_message("key", key, allowed))
+            problems.add((str(key),), unknown_message("key", key, allowed), code=UNKNOWN_KEY)
         return data
 
     def _cross_problems(self) -> list[Problem]:
-        """Problems that involve several fields (checked after every change)."""
+        """Problems that involve several fields of this model (not of the models it holds).
+
+        Checked after construction, by :meth:`validate` and when a network is
+        built; not on assignment, so that related fields can be set in any order.
+        """
         return []
+
+    def _all_cross_problems(self) -> list[Problem]:
+        """:meth:`_cross_problems` of this model and of every config model it holds."""
+        out: list[Problem] = []
+        for name in type(self).model_fields:
+            value = self.__dict__.get(name)
+            if isinstance(value, ConfigModel):
+                out.extend(p.prefixed((name,), (name,)) for p in value._all_cross_problems())
+        return out + self._cross_problems()
 
     def _coerce_assignment(self, name: str, value: Any) -> Any:
         """Convert a value assigned to ``name`` (e.g. a dict to a config object)."""
@@ -428,15 +459,10 @@ class ConfigModel(BaseModel):
             super().__setattr__(name, value)
             return
         value = self._coerce_assignment(name, value)
-        old = self.__dict__.get(name)
         try:
             super().__setattr__(name, value)
         except ValidationError as exc:
             raise ConfigError(translate(exc)) from None
-        cross = self._cross_problems()
-        if cross:
-            self.__dict__[name] = old
-            raise ConfigError(cross)
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -449,29 +475,49 @@ class ConfigModel(BaseModel):
         return cls(**{str(k): v for k, v in obj.items()})
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Any:
-        """Build from a plain mapping (as parsed from YAML)."""
-        return cls.model_validate(data)
+    def from_dict(cls, data: dict[str, Any], *, strict: bool | None = None) -> Any:
+        """Build from a plain mapping (as parsed from YAML); ``strict`` as in :meth:`from_file`."""
+        from .loading import YamlDocument
+
+        return cls._from_document(YamlDocument(data=data), strict)
 
     @classmethod
-    def from_yaml(cls, text: str, *, file: str | None = None) -> Any:
-        """Build from YAML text (``file`` only names the source in errors)."""
+    def from_yaml(cls, text: str, *, file: str | None = None, strict: bool | None = None) -> Any:
+        """Build from YAML text (``file`` only names the source in errors and warnings).
+
+        ``strict`` as in :meth:`from_file`.
+        """
         from .loading import parse_yaml
 
-        return cls._from_document(parse_yaml(text, file=file, known_keys=cls.model_fields))
+        doc = parse_yaml(text, file=file, known_keys=cls.model_fields)
+        return cls._from_document(doc, strict)
 
     @classmethod
-    def from_file(cls, path: str | PathLike[str]) -> Any:
-        """Load from a YAML file; errors name the file and the line of each problem."""
+    def from_file(cls, path: str | PathLike[str], *, strict: bool | None = None) -> Any:
+        """Load from a YAML file; errors name the file and the line of each problem.
+
+        ``strict=True`` (the default outside :func:`~netqsim.config.lenient_loading`,
+        e.g. under ``netqsim squidasm``) makes an unknown key an error.
+        ``strict=False`` drops each unknown key, as SquidASM does, with one
+        :class:`~netqsim.config.IgnoredConfigKeyWarning` naming the key, the
+        file, the line and the closest valid key; every other problem is still
+        an error.
+        """
         from .loading import read_yaml_file
 
-        return cls._from_document(read_yaml_file(path, known_keys=cls.model_fields))
+        return cls._from_document(read_yaml_file(path, known_keys=cls.model_fields), strict)
 
     @classmethod
-    def _from_document(cls, doc: Any) -> Any:
+    def _from_document(cls, doc: Any, strict: bool | None = None) -> Any:
+        from .lenient import strict_by_default, validate_leniently
+
         if doc.data is None:
             problem = Problem((), (), "the document is empty; expected a mapping")
             raise ConfigError([problem], file=doc.file)
+        if strict is None:
+            strict = strict_by_default()
+        if not strict:
+            return validate_leniently(cls, doc)
         try:
             return cls.model_validate(doc.data)
         except ConfigError as exc:
@@ -491,9 +537,20 @@ class ConfigModel(BaseModel):
                 handle.write(text)
         return text
 
+    def validate(self) -> None:  # type: ignore[override]
+        """Check the rules that involve several fields, here and in every model held.
+
+        Raises :class:`ConfigError` listing every problem, each with its field
+        path (``stacks[0] (Alice).qdevice_cfg.T2: ...``). Run it after
+        assignments; building a network runs it too.
+        """
+        problems = self._all_cross_problems()
+        if problems:
+            raise ConfigError(problems)
+
     def check(self) -> list[str]:
-        """Problems of the current state (e.g. after in-place edits), as strings."""
-        return [str(p) for p in self._cross_problems()]
+        """What :meth:`validate` would report, as strings (empty: valid)."""
+        return [str(p) for p in self._all_cross_problems()]
 
 
 def field_names(cls: type[BaseModel]) -> list[str]:

@@ -307,6 +307,16 @@ class _PairEntry(ConfigModel):
         return out
 
     @property
+    def node1(self) -> str:
+        """``stack1`` under netsquid-netbuilder's newer name."""
+        return self.stack1
+
+    @property
+    def node2(self) -> str:
+        """``stack2`` under netsquid-netbuilder's newer name."""
+        return self.stack2
+
+    @property
     def pair(self) -> frozenset[str]:
         """The two stack names, unordered."""
         return frozenset((self.stack1, self.stack2))
@@ -512,13 +522,24 @@ class StackNetworkConfig(ConfigModel):
     }
 
     @classmethod
-    def _build_section(cls, section: str, entries: list[Any], problems: Problems) -> list[Any]:
+    def _build_section(
+        cls, section: str, entries: list[Any], problems: Problems, *, check_given: bool = False
+    ) -> list[Any]:
+        """Config objects for ``entries`` (mappings are built, objects kept).
+
+        With ``check_given`` (at construction, not on assignment) the cross-field
+        rules of objects passed in ready-made are checked as well.
+        """
         entry_cls = cls._SECTIONS[section]
         built: list[Any] = []
         for i, entry in enumerate(entries):
             loc: Loc = (section, i)
             label = _entry_label(section, i, entry)
             if isinstance(entry, entry_cls):
+                if check_given:
+                    problems.items.extend(
+                        p.prefixed(loc, (label,)) for p in entry._all_cross_problems()
+                    )
                 built.append(entry)
             elif isinstance(entry, Mapping):
                 try:
@@ -544,7 +565,7 @@ class StackNetworkConfig(ConfigModel):
                 raw[section] = None
                 continue  # missing / null / wrong type: pydantic reports it
             raw[section] = entries
-            data[section] = cls._build_section(section, entries, problems)
+            data[section] = cls._build_section(section, entries, problems, check_given=True)
         seen = {(p.loc, p.message) for p in problems.items}
         for problem in topology_problems(raw["stacks"] or [], raw["links"], raw["clinks"]):
             if (problem.loc, problem.message) not in seen:
@@ -576,7 +597,9 @@ class StackNetworkConfig(ConfigModel):
         for section in ("stacks", "links", "clinks"):
             for i, entry in enumerate(getattr(self, section) or []):
                 label = _entry_label(section, i, entry)
-                out.extend(p.prefixed((section, i), (label,)) for p in entry._cross_problems())
+                out.extend(
+                    p.prefixed((section, i), (label,)) for p in entry._all_cross_problems()
+                )
         seen = {(p.loc, p.message) for p in out}
         topo = topology_problems(self.stacks, self.links, self.clinks)
         out += [p for p in topo if (p.loc, p.message) not in seen]
@@ -625,13 +648,8 @@ class StackNetworkConfig(ConfigModel):
         ]
 
     def validate_all(self) -> None:
-        """Re-check the whole configuration (e.g. after in-place edits of lists).
-
-        Raises :class:`ConfigError` listing every problem.
-        """
-        problems = self._cross_problems()
-        if problems:
-            raise ConfigError(problems)
+        """The same as :meth:`validate` (the whole network, every entry and cfg)."""
+        self.validate()
 
 
 #: netqsim's name for the SquidASM class.

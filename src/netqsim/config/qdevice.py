@@ -26,14 +26,24 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from .base import (
+    UNKNOWN_KEY,
     CoherenceTime,
     ConfigModel,
     Nanoseconds,
     NonNegativeInt,
     Probability,
     Problem,
+    Problems,
     QubitCount,
+    suggest,
 )
+
+#: Timing keys of SquidASM's old NV runtime that its stack runtime ignores in a
+#: ``qdevice_cfg``, and the stack field that netqsim has for the same purpose.
+STACK_TIMING_KEYS: dict[str, str] = {
+    "host_latency": "host_qnos_latency",
+    "instr_proc_time": "instr_latency",
+}
 
 
 class QDeviceConfig(ConfigModel):
@@ -42,6 +52,31 @@ class QDeviceConfig(ConfigModel):
     TYP: ClassVar[str] = ""
 
     num_qubits: QubitCount = Field(default=2, description="Number of qubits in the device.")
+
+    @classmethod
+    def _prepare(cls, data: dict[str, Any], problems: Problems) -> dict[str, Any]:
+        for key, stack_key in STACK_TIMING_KEYS.items():
+            if key in data and key not in cls.model_fields:
+                data.pop(key)
+                problems.add(
+                    (key,),
+                    f"unknown key {key!r} (a setting of SquidASM's old NV runtime, which its "
+                    f"stack runtime ignores); did you mean the stack's {stack_key!r}?",
+                    code=UNKNOWN_KEY,
+                )
+        for key in [k for k in data if k not in cls.model_fields]:
+            # another device type's key (SquidASM's files put generic keys on nv devices)
+            owner = next((t for t, c in QDEVICE_TYPES.items()
+                          if c is not cls and key in c.model_fields), None)
+            if owner is None:
+                continue
+            data.pop(key)
+            message = f"unknown key {key!r} (a key of qdevice_typ {owner!r}, not of {cls.TYP!r})"
+            close = suggest(key, cls.model_fields)
+            if close is not None:
+                message += f"; did you mean {close!r}?"
+            problems.add((key,), message, code=UNKNOWN_KEY)
+        return super()._prepare(data, problems)
 
 
 def _t1t2_problems(model: ConfigModel, t1_name: str, t2_name: str) -> list[Problem]:

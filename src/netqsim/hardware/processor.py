@@ -34,6 +34,7 @@ import numpy as np
 
 from netqsim.hardware.errors import PositionError, UnsupportedInstruction
 from netqsim.kernel import Event, Lock, Simulator
+from netqsim.logs import StackLog
 from netqsim.quantum import QuantumEngine, Qubit
 from netqsim.quantum.gates import Gate
 
@@ -99,6 +100,7 @@ class QuantumProcessor(ABC):
         self._borrowed: set[int] = set()
         # One instruction at a time, in the order they were issued.
         self._lock = Lock(sim, f"device {name!r}")
+        self._log = StackLog("processor", name, sim)
 
     def __repr__(self) -> str:
         used = sorted(self.used_positions)
@@ -242,10 +244,13 @@ class QuantumProcessor(ABC):
         (p,) = self._positions(pos)
         self._check("init", (p,))
         yield from self._lock.acquire()
+        start = self.sim._now if self._log.on else 0.0
         try:
             yield from self._do_init(p)
         finally:
             self._lock.release()
+        if self._log.on:
+            self._log.info("init position %d: %s ns", p, self.sim._now - start)
 
     def gate(
         self, mnemonic: str, positions: int | Iterable[int], angle: float | None = None
@@ -266,10 +271,15 @@ class QuantumProcessor(ABC):
                 raise ValueError(f"{mnemonic} on device {self.name!r} needs an angle")
             angle = float(angle)
         yield from self._lock.acquire()
+        start = self.sim._now if self._log.on else 0.0
         try:
             yield from self._do_gate(mnemonic, pos, angle)
         finally:
             self._lock.release()
+        if self._log.on:
+            self._log.info("%s on position%s %s%s: %s ns", mnemonic, "s"[:len(pos) - 1],
+                           ",".join(map(str, pos)), "" if angle is None else f" (angle {angle:g})",
+                           self.sim._now - start)
 
     def measure(self, pos: int, basis: np.ndarray | Gate | None = None) -> OpGen:
         """Measure ``pos``; returns the reported outcome (0 or 1).
@@ -282,10 +292,16 @@ class QuantumProcessor(ABC):
         (p,) = self._positions(pos)
         self._check("meas", (p,))
         yield from self._lock.acquire()
+        start = self.sim._now if self._log.on else 0.0
         try:
-            return (yield from self._do_measure(p, basis))
+            outcome = yield from self._do_measure(p, basis)
         finally:
             self._lock.release()
+        if self._log.on:
+            self._log.info("meas position %d%s: %s ns, outcome %d", p,
+                           "" if basis is None else " (rotated basis)", self.sim._now - start,
+                           outcome)
+        return outcome
 
     @property
     def readout_error(self) -> tuple[float, float]:

@@ -28,6 +28,8 @@ from typing import Any
 from netqasm.backend.messages import MESSAGE_TYPE, MESSAGE_TYPE_BYTES, MessageType
 from netqasm.lang.encoding import METADATA_BYTES, Metadata
 from netqasm.lang.ir import ProtoSubroutine
+from netqasm.lang.operand import Template
+from netqasm.lang.subroutine import Subroutine
 from netqasm.lang.version import NETQASM_VERSION
 from netqasm.sdk.builder import Builder
 
@@ -66,6 +68,30 @@ def compile_message(builder: Builder, proto: ProtoSubroutine, app_id: int) -> tu
     else:  # nothing to fill in; rebuilding every instruction would only cost time
         subroutine.app_id = app_id
     return _TYPE_BYTE + bytes(subroutine), len(subroutine.instructions)
+
+
+def subroutine_message(subroutine: Subroutine, app_id: int) -> tuple[bytes, int]:
+    """The ``SubroutineMessage`` bytes of a compiled ``subroutine`` for ``app_id``, and its length.
+
+    ``subroutine`` is not changed (its own application id is not used).
+    Raises ``ValueError`` if it still has template arguments to fill in.
+    """
+    # ``instantiate`` fills the operands in but keeps ``arguments``: look at the operands
+    unfilled = sorted({op.name for instr in subroutine.instructions
+                       for op in instr.operands if isinstance(op, Template)})
+    if unfilled:
+        raise ValueError(
+            f"the subroutine has template arguments {', '.join(unfilled)} without "
+            "values: fill them in with subroutine.instantiate(app_id, {name: value, ...}) "
+            "before committing it"
+        )
+    body = b"".join(bytes(instr.serialize()) for instr in subroutine.instructions)
+    compiled = CompiledSubroutine(
+        netqasm_version=subroutine.netqasm_version or NETQASM_VERSION,
+        body=body,
+        instructions=len(subroutine.instructions),
+    )
+    return compiled.message(app_id), compiled.instructions
 
 
 def _check_from_environment() -> bool:

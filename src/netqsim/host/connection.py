@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from netqasm.lang.ir import ProtoSubroutine
+from netqasm.lang.subroutine import Subroutine
 from netqasm.sdk.build_types import NVHardwareConfig
 from netqasm.sdk.builder import LabelManager
 from netqasm.sdk.config import LogConfig
 from netqasm.sdk.connection import BaseNetQASMConnection
 from netqasm.sdk.network import NetworkInfo
-from netqasm.sdk.shared_memory import SharedMemory
 
 from netqsim.host.builder import (
     MEMORY_MANAGER_STATE,
@@ -17,9 +19,14 @@ from netqsim.host.builder import (
     LeanMemoryManager,
     fresh_memory_manager,
 )
-from netqsim.host.compiled import CompiledSubroutines, compiled_subroutines_for
+from netqsim.host.compiled import (
+    CompiledSubroutines,
+    compiled_subroutines_for,
+    subroutine_message,
+)
 from netqsim.host.endpoint import HostEndpoint
 from netqsim.host.nv_compiler import NVCompiler
+from netqsim.host.shared_memory import HostSharedMemory
 from netqsim.kernel import Event
 
 
@@ -64,7 +71,7 @@ class HostConnection(BaseNetQASMConnection):
         # simulation keeps its own so that simulations never see each other.
         self._app_ids: dict[str, list[int]] = {}
         self._app_names: dict[str, dict[int, str]] = {}
-        self._memory = SharedMemory()
+        self._memory = HostSharedMemory()
         self._endpoint = endpoint
         self._network_info = network_info
         self._max_qubits_asked = max_qubits
@@ -129,7 +136,7 @@ class HostConnection(BaseNetQASMConnection):
         state.update(self.__dict__)
         state["_app_ids"] = {self._app_name: [app_id]}
         state["_app_names"] = {self._node_name: {app_id: self._app_name}}
-        state["_memory"] = SharedMemory()
+        state["_memory"] = HostSharedMemory()
         state["_app_id"] = app_id
         state["_line_tracker"] = _copied(self._line_tracker)
         new_builder = object.__new__(type(builder))
@@ -175,8 +182,8 @@ class HostConnection(BaseNetQASMConnection):
         return getattr(self._endpoint, "network", None)
 
     @property
-    def shared_memory(self) -> SharedMemory:
-        """Registers and arrays returned by the node controller."""
+    def shared_memory(self) -> HostSharedMemory:
+        """Registers and arrays returned by the node controller (``get_array(address)``...)."""
         return self._memory
 
     def flush(self, block: bool = True, callback: Any = None) -> Event:  # type: ignore[override]
@@ -196,6 +203,63 @@ class HostConnection(BaseNetQASMConnection):
         )
         self._builder._reset()
         return done
+
+    def commit_protosubroutine(  # type: ignore[override]
+        self, protosubroutine: ProtoSubroutine, block: bool = True, callback: Any = None
+    ) -> Event:
+        """Compile ``protosubroutine`` for this node and send it; returns the reply's event.
+
+        For subroutines written by hand, e.g. with netqasm's
+        ``parse_text_protosubroutine``: wait on the event (``yield from`` in
+        generator programs, ``await`` in ``async def`` ones), then read the
+        results from :attr:`shared_memory`. The subroutine runs as this
+        connection's application, whatever its text's ``APPID``, and
+        ``protosubroutine`` is left unchanged (the SDK's assembler rewrites its
+        input), so the same one may be committed in every iteration. As in
+        netqasm, the builder's memory bookkeeping is reset afterwards; the
+        SDK's pending commands stay pending. ``block`` and ``callback`` are
+        netqasm's threaded-backend options; a simulated program waits on the event.
+        """
+        if not isinstance(protosubroutine, ProtoSubroutine):
+            raise TypeError(
+                "commit_protosubroutine expects a netqasm ProtoSubroutine (from "
+                f"parse_text_protosubroutine), got {type(protosubroutine).__name__}"
+            )
+        raw, instructions = self.compiled.compile(
+            self._builder, copy.deepcopy(protosubroutine), self.app_id
+        )
+        self._builder._reset()
+        return self._send_subroutine(raw, instructions)
+
+    def commit_subroutine(  # type: ignore[override]
+        self, subroutine: Subroutine | ProtoSubroutine, block: bool = True, callback: Any = None
+    ) -> Event:
+        """Send a compiled ``subroutine`` as is; returns the reply's event.
+
+        For a ``Subroutine`` compiled for this node's device (by
+        ``connection.compile()`` or netqasm's ``parse_text_subroutine``), with
+        its templates filled in (``instantiate``). It runs as this connection's
+        application. A ``ProtoSubroutine`` (what SquidASM's older examples
+        pass here) is compiled first, as by :meth:`commit_protosubroutine`.
+        Wait on the event as on :meth:`flush`'s.
+        """
+        if isinstance(subroutine, ProtoSubroutine):
+            return self.commit_protosubroutine(subroutine, block, callback)
+        if not isinstance(subroutine, Subroutine):
+            raise TypeError(
+                "commit_subroutine expects a netqasm Subroutine or ProtoSubroutine, got "
+                f"{type(subroutine).__name__}"
+            )
+        raw, instructions = subroutine_message(subroutine, self.app_id)
+        return self._send_subroutine(raw, instructions)
+
+    def _send_subroutine(self, raw: bytes, instructions: int) -> Event:
+        return self._endpoint.send_raw(
+            raw,
+            memory=self._memory,
+            app_id=self.app_id,
+            what=f"committed subroutine of app {self.app_id} ({instructions} instructions)",
+        )
 
     def _commit_serialized_message(
         self, raw_msg: bytes, block: bool = True, callback: Any = None

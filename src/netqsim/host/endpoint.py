@@ -16,7 +16,9 @@ from netqasm.lang.operand import Register
 from netqasm.runtime.settings import get_is_using_hardware
 from netqasm.sdk.shared_memory import Arrays, SharedMemory
 
+from netqsim.host.shared_memory import HostSharedMemory
 from netqsim.kernel import Channel, Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.wire import decode_return_message, done_message_id
 
@@ -47,6 +49,8 @@ class HostEndpoint:
         self._error_details = error_details
         self._sent = 0
         self._pending: dict[int, tuple[Event, SharedMemory | None, int | None, str]] = {}
+        #: The host's log (``netqsim.host.<node>``): messages sent and answered.
+        self.log = StackLog("host", node, sim)
         sim.process(self._read_replies(), name=f"{node}/host replies", daemon=True)
 
     def send(
@@ -76,6 +80,8 @@ class HostEndpoint:
         done = self._sim.event(f"{self._node} controller's reply to {what} (message {msg_id})")
         self._pending[msg_id] = (done, memory, app_id, what)
         self._to_controller.send(bytes(raw))
+        if self.log.on:
+            self.log.info("sent message %d: %s", msg_id, what)
         return done
 
     def _read_replies(self) -> Generator[Any, Any, None]:
@@ -99,6 +105,9 @@ class HostEndpoint:
 
     def _complete(self, msg_id: int, returns: list[Any], error: ErrorCode | None) -> None:
         done, memory, app_id, what = self._pending.pop(msg_id)
+        if self.log.on:
+            self.log.info("message %d answered%s: %s (%d return values)", msg_id,
+                          "" if error is None else f" with {error.name}", what, len(returns))
         if error is not None:
             detail = self._error_details(msg_id) if self._error_details is not None else None
             if detail is None:
@@ -117,6 +126,10 @@ class HostEndpoint:
         done.succeed()
 
 
+#: Shared memories that store arrays exactly as netqasm's SharedMemory does.
+_NETQASM_MEMORIES = (SharedMemory, HostSharedMemory)
+
+
 def store_returned_array(memory: Any, address: int, values: list[int | None]) -> None:
     """``memory.init_new_array(address, new_array=values)``: a returned array replaces any old one.
 
@@ -126,7 +139,7 @@ def store_returned_array(memory: Any, address: int, values: list[int | None]) ->
     stored as netqasm would store it, without a call per value.
     """
     if (
-        type(memory) is SharedMemory
+        type(memory) in _NETQASM_MEMORIES
         and type(memory._arrays) is Arrays
         and type(values) is list
         and not get_is_using_hardware()

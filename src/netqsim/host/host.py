@@ -13,13 +13,16 @@ from netqasm.sdk.network import NetworkInfo
 from netqsim.host import aio
 from netqsim.host.connection import HostConnection
 from netqsim.host.endpoint import HostEndpoint
+from netqsim.host.nv_compiler import NVCompiler
 from netqsim.host.pairing import SocketPlan
 from netqsim.host.program import Program, ProgramContext
+from netqsim.host.qubit_limits import explain_qubit_error, unit_module_size
 from netqsim.host.sockets import Socket
 from netqsim.host.streams import StreamPorts
 from netqsim.kernel import Simulator
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.qnodeos.controller import MAX_APP_ID
+from netqsim.qnodeos.errors import InstructionError
 
 Gen = Generator[Any, Any, Any]
 
@@ -55,6 +58,7 @@ class Host:
         compiler: Any = None,
         sockets: SocketPlan | None = None,
         entanglement_peers: Iterable[str] | None = None,
+        num_qubits: int | None = None,
     ) -> None:
         self.sim = sim
         self.name = node_name
@@ -64,6 +68,8 @@ class Host:
         self._compiler = compiler
         self._sockets = sockets or SocketPlan()
         self._entanglement_peers = entanglement_peers
+        #: The qubits of the node's device; every application may address all of them.
+        self.num_qubits = num_qubits
         # Ids of applications running or still stopping; an id is used again once
         # the controller has answered its StopApp (subroutine headers hold 16 bits).
         self._app_ids_in_use: set[int] = set()
@@ -113,8 +119,12 @@ class Host:
         meta = program.meta
         node = self.name
         app_id = self._allocate_app_id(meta.name)
+        # As in SquidASM, the unit module is the whole device: max_qubits only
+        # tells the SDK (through the connection) what hardware to compile for.
         yield self.endpoint.send(
-            InitNewAppMessage(app_id=app_id, max_qubits=meta.max_qubits),
+            InitNewAppMessage(
+                app_id=app_id, max_qubits=unit_module_size(self.num_qubits, meta.max_qubits)
+            ),
             app_id=app_id, what=f"InitNewApp of app {app_id} ({meta.name})",
         )
         conn = self._connection_for(app_id, meta.max_qubits)
@@ -153,7 +163,16 @@ class Host:
         }
         context = ProgramContext(conn, csockets, epr_sockets, app_id, node, self.sim, rng,
                                  streams=self.streams)
-        result = yield from drive(program.run(context), self.sim)
+        try:
+            result = yield from drive(program.run(context), self.sim)
+        except InstructionError as error:
+            explained = explain_qubit_error(
+                error, meta.name, node, meta.max_qubits, self.num_qubits,
+                nv=self._compiler is NVCompiler,
+            )
+            if explained is None:
+                raise
+            raise explained from error
         conn.flush()
         stopped = self.endpoint.send(StopAppMessage(app_id=app_id), app_id=app_id,
                                      what=f"StopApp of app {app_id}")

@@ -23,8 +23,10 @@ class ProgramMeta:
     """What a program needs from its node: sockets and qubits.
 
     ``csockets`` and ``epr_sockets`` name the remote nodes the program talks
-    to classically and shares entanglement with; ``max_qubits`` is the number
-    of qubits it may hold at once. ``parameters`` is accepted for older
+    to classically and shares entanglement with. ``max_qubits`` describes the
+    hardware to netqasm's SDK (communication qubits, pairs per request); as in
+    SquidASM it does not cap the program, which may use every qubit of its
+    node (:mod:`netqsim.host.qubit_limits`). ``parameters`` is accepted for older
     SquidASM programs and not used by the simulator. When a node runs several
     programs, each has its own sockets: the k-th program on node A with a
     socket to B talks to the k-th program on B with a socket to A

@@ -18,7 +18,9 @@ class EntanglementLink:
     A link serves one request at a time (first come, first served); within a
     request, pairs are generated one after the other. Each generation samples
     the model analytically -- the number of attempts and the delivered state --
-    and takes ``attempts x cycle time`` of simulated time.
+    and takes ``attempts x cycle time`` of simulated time. :attr:`held_since`
+    is when the current request got the link: the start of its generation
+    duration, which the network stack reports for every pair.
     """
 
     def __init__(
@@ -30,6 +32,7 @@ class EntanglementLink:
         self.stack2 = stack2
         self._rng = rng
         self._lock = Lock(sim, f"link {stack1}-{stack2}")
+        self._held_since: float | None = None
 
     @property
     def name(self) -> str:
@@ -39,10 +42,19 @@ class EntanglementLink:
     def acquire(self, what: str) -> Gen:
         """Wait until the link is free, then hold it (for the request ``what``)."""
         yield from self._lock.acquire(what)
+        self._held_since = self.sim.now
 
     def release(self) -> None:
         """Hand the link to the next waiting request, if any."""
+        self._held_since = None
         self._lock.release()
+
+    @property
+    def held_since(self) -> float:
+        """When the request that holds the link got it [ns] (an error if none holds it)."""
+        if self._held_since is None:
+            raise RuntimeError(f"link {self.name} is not held by any request")
+        return self._held_since
 
     def generate(self) -> Gen:
         """One successful generation: waits its duration, returns the model's Delivery."""

@@ -42,6 +42,7 @@ from netqasm.lang.parsing import deserialize
 
 from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.kernel import Channel, Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.qnodeos.executor import NodeExecutor
 from netqsim.qnodeos.wire import (
@@ -101,6 +102,7 @@ class NodeController(QNodeController):
         self._decoded: dict[bytes, list[Any]] = {}
         #: Details of every failed message, by message id.
         self.errors: dict[int, InstructionError] = {}
+        self._log = StackLog("qnodeos", name, sim)
         sim.process(self._serve(), name=f"{name}/qnodeos", daemon=True)
 
     @classmethod
@@ -131,8 +133,12 @@ class NodeController(QNodeController):
         for message in returns:
             send(encode_return_message(message))
         send(done_message(msg_id))
+        if self._log.on:
+            self._log.info("answered message %d (%d return values)", msg_id, len(returns))
 
     def _fail(self, msg_id: int, error: InstructionError) -> None:
+        if self._log.on:
+            self._log.info("answered message %d with %s: %s", msg_id, error.code.name, error)
         self.errors[msg_id] = error
         self._outbox.send(bytes(ErrorMessage(err_code=error.code)))
         self._outbox.send(done_message(msg_id))
@@ -157,6 +163,9 @@ class NodeController(QNodeController):
                 else:
                     self._error(msg_id, None, f"undecodable message {bytes(raw[:16])!r}", exc)
                 continue
+            if self._log.on:
+                self._log.info("received message %d: %s (app %s)", msg_id, type(msg).__name__,
+                               message_app_id(msg))
             if self._stopped:
                 self._reject(
                     msg_id, message_app_id(msg), "message after STOP", self._stopped_error()

@@ -24,6 +24,7 @@ from netqasm.qlink_compat import ReturnType, get_creator_node_id
 
 from netqsim.hardware.errors import NoQubitError, UnsupportedInstruction
 from netqsim.kernel import Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.qnodeos.checks import (
     BudgetExceeded,
     StaticCheckError,
@@ -89,6 +90,9 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._dispatch_cache = {}
         #: Called as ``hook(executor, app_id, action, role)`` on ``breakpoint``.
         self.breakpoint_hook: Callable[[NodeExecutor, int, int, int], None] | None = None
+        self._stack_log = StackLog("qnodeos", name, sim)
+        # Pairs reach the executor whichever way the network made them.
+        self._pair_log = StackLog("netstack", name, sim)
 
     # -- identity and time -----------------------------------------------------
     @property
@@ -236,8 +240,16 @@ class NodeExecutor(InstructionHandlers, Executor):
         """
         subroutine_id = self._get_new_subroutine_id()
         self._subroutines[subroutine_id] = _Running(app_id)  # type: ignore[assignment]
+        log = self._stack_log
+        if log.on:
+            start = self._sim.now
+            log.info("running subroutine %d of app %d (%d instructions)", subroutine_id, app_id,
+                     len(instructions))
         yield from self._execute_commands(subroutine_id, instructions)
         self._clear_subroutine(subroutine_id)
+        if log.on:
+            log.info("subroutine %d of app %d done after %s ns", subroutine_id, app_id,
+                     self._sim.now - start)
 
     def _execute_commands(self, subroutine_id: int, commands: list[NetQASMInstruction]) -> Gen:
         app_id = self._subroutines[subroutine_id].app_id
@@ -351,6 +363,10 @@ class NodeExecutor(InstructionHandlers, Executor):
         """
         if self._orphans and self._discard_orphan(response):
             return
+        if self._pair_log.on:
+            self._pair_log.info("pair %d of request %d with node id %d delivered: %s",
+                                response.sequence_number, response.create_id,
+                                response.remote_node_id, _delivered(response))
         self._handle_epr_response(response)
 
     def _wait_to_handle_epr_responses(self) -> None:
@@ -437,6 +453,17 @@ class NodeExecutor(InstructionHandlers, Executor):
                 f"on node {self.name!r}"
             )
         return int(unit_module[virtual_address])  # type: ignore[arg-type]
+
+
+def _delivered(result: Any) -> str:
+    """What a node got of a pair, for its log."""
+    if result.type == ReturnType.OK_K:
+        where = f"kept at position {result.logical_qubit_id}"
+    else:
+        basis = getattr(result.measurement_basis, "name", result.measurement_basis)
+        where = f"measured in {basis}: {result.measurement_outcome}"
+    bell = getattr(result.bell_state, "name", result.bell_state)
+    return f"{where}, {bell}, generation duration {result.goodness} us"
 
 
 class _Running:

@@ -11,7 +11,14 @@ the same time, each by its own link.
 Results go to the executors in netqasm's link-layer formats
 (``LinkLayerOKTypeK``/``LinkLayerOKTypeM``), filling the programs' result
 arrays. The Bell state the link heralded is reported as it is; the NetQASM
-SDK compiles the corrections on the receiving side.
+SDK compiles the corrections on the receiving side. GOODNESS is the
+generation duration in whole microseconds, as SquidASM writes it: from the
+moment the link took the request up to this pair's delivery (so it grows
+with the pair index). The SDK reads it as ``generation_duration`` and its
+``min_fidelity_all_at_end`` loop retries while it is not below
+``100000 - 900 * F_min``. Requests to a node without a link go to the
+network layer (:mod:`netqsim.network.network_layer`); their GOODNESS runs
+from when the layer took the request up.
 """
 
 from __future__ import annotations
@@ -38,10 +45,10 @@ from netqasm.qlink_compat import (
 from netqsim.hardware.errors import UnsupportedInstruction
 from netqsim.hardware.processor import place_joint
 from netqsim.kernel import Event, Simulator
+from netqsim.logs import StackLog
 from netqsim.network.classical import ClassicalNetwork
 from netqsim.network.link_layer import EntanglementLink
 from netqsim.qnodeos.measure import measurement_basis
-from netqsim.quantum import bell_state, fidelity
 
 if TYPE_CHECKING:
     from netqsim.qnodeos.executor import NodeExecutor
@@ -73,24 +80,11 @@ _RANDOM_BASES = {
 }
 
 
-def goodness_for(fid: float) -> int:
-    """The GOODNESS value that makes the SDK's ``min_fidelity_all_at_end`` test exact.
-
-    The SDK stops retrying when GOODNESS < 100000 - 900 * F_min (F_min in
-    percent; it reads GOODNESS as an NV generation time in us). This value
-    passes that test exactly when the delivered fidelity is at least F_min.
-    """
-    # The 1e-6 absorbs rounding (0.9 * 90000 is 80999.99999...).
-    return max(0, math.ceil(100_000 - 90_000 * fid - 1e-6) - 1)
-
-
-def pair_goodness(fid: float, duration_ns: float) -> int:
-    """The GOODNESS a delivered pair reports (direct and over a path alike).
-
-    ``duration_ns`` is how long the pair took to make; the value today
-    depends on the fidelity only (:func:`goodness_for`).
-    """
-    return goodness_for(fid)
+def generation_duration_us(duration_ns: float) -> int:
+    """A generation duration in whole microseconds, rounded down, as SquidASM reports it."""
+    # Sums of float times can land a hair below a whole microsecond (3 us as
+    # 2999.9999999996 ns); 1e-6 us (1 ps) of slack counts those as 3 us.
+    return math.floor(duration_ns / 1000 + 1e-6)
 
 
 def _observable_basis(unitary: np.ndarray) -> Basis:
@@ -147,6 +141,7 @@ class NetworkStack(BaseNetworkStack):
         self.processor = processor
         self._classical = classical
         self._rng = rng
+        self._log = StackLog("netstack", name, sim)
         self._peers: dict[int, tuple[NetworkStack, EntanglementLink]] = {}
         self._sockets: dict[tuple[int, int], int] = {}
         self._incoming: dict[tuple[int, int], deque[EntanglementRequest]] = defaultdict(deque)
@@ -217,6 +212,8 @@ class NetworkStack(BaseNetworkStack):
         peer = self._remote(request.remote_node_id)
         entanglement = EntanglementRequest(request, self._next_create_id, self, peer)
         self._next_create_id += 1
+        if self._log.on:
+            self._log.info("sent %s", entanglement.describe())
         self._unanswered[entanglement.create_id] = entanglement
         if request.remote_node_id in self._peers:
             self._classical.send(self.name, peer.name, NETSTACK_KEY, ("REQ", entanglement))
@@ -229,6 +226,9 @@ class NetworkStack(BaseNetworkStack):
         self._remote(remote_node_id)
         key = (remote_node_id, purpose_id)
         self._receives[key] += 1
+        if self._log.on:
+            self._log.info("receive registered for EPR socket purpose %d with node id %d",
+                           purpose_id, remote_node_id)
         self._match(key)
 
     def qubit_freed(self) -> None:
@@ -252,10 +252,14 @@ class NetworkStack(BaseNetworkStack):
 
     def answered(self, request: EntanglementRequest) -> None:
         """The receiver's READY for one of this node's requests arrived."""
+        if self._log.on:
+            self._log.info("peer ready for %s", request.describe())
         del self._unanswered[request.create_id]
 
     def accept_request(self, request: EntanglementRequest) -> None:
         """A creator's request arrived: it starts when the local program receives."""
+        if self._log.on:
+            self._log.info("received %s", request.describe())
         key = (request.creator.node_id, request.create.purpose_id)
         self._incoming[key].append(request)
         self._match(key)
@@ -339,9 +343,9 @@ class NetworkStack(BaseNetworkStack):
         if link.stack1 != self.name:
             pair.reverse()
         place_joint(pair, delivery.state)
-        goodness = pair_goodness(
-            fidelity(delivery.state, bell_state(delivery.bell_index)), delivery.duration_ns
-        )
+        # Both ends report the same duration, so the two SDK retry loops of a
+        # min_fidelity_all_at_end request always agree on whether to try again.
+        goodness = generation_duration_us(self.sim.now - link.held_since)
         mine = self._result(request, index, own, True, delivery.bell_index, goodness)
         theirs = peer._result(request, index, remote, False, delivery.bell_index, goodness)
         self.executor.handle_epr_response(mine)
@@ -351,10 +355,14 @@ class NetworkStack(BaseNetworkStack):
 
     def deliver_routed(
         self, request: EntanglementRequest, index: int, position: int, is_creator: bool,
-        bell_index: int, pair_fidelity: float, duration_ns: float,
+        bell_index: int, duration_ns: float,
     ) -> None:
-        """Hand this node's half of a pair the network layer made to the executor."""
-        goodness = pair_goodness(pair_fidelity, duration_ns)
+        """Hand this node's half of a pair the network layer made to the executor.
+
+        ``duration_ns`` runs from when the layer took the request up (READY
+        arrived) to the pair's delivery; the layer gives both ends the same.
+        """
+        goodness = generation_duration_us(duration_ns)
         self.executor.handle_epr_response(
             self._result(request, index, position, is_creator, bell_index, goodness)
         )

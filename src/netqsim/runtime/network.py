@@ -142,6 +142,7 @@ class Network:
             compiler=NVCompiler if nv else None,
             sockets=self.sockets,
             entanglement_peers=self._entanglement_peers(name),
+            num_qubits=processor.num_positions,
         )
         return Node(name, node_id, stack, processor, controller, host, netstack)
 
