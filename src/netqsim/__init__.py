@@ -42,6 +42,7 @@ _EXPORTS = {
     "timeout": "netqsim.host.aio",
     "gather": "netqsim.host.aio",
     "StateMachine": "netqsim.host.statemachine",
+    "simulate_application": "netqsim.compat.app_runner",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

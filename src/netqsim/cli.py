@@ -8,6 +8,9 @@
                        [--quiet]
     netqsim validate FILE [FILE ...]
     netqsim squidasm SCRIPT [ARGS ...]
+    netqsim simulate [--app-dir DIR] [--num N] [--seed S] [--config FILE] [netqasm's flags]
+    netqsim simulaqron DIR | SCRIPT [SCRIPT ...] [--network FILE] [--config FILE] [--seed S]
+                       [--node SCRIPT=NODE ...]
 
 Mistakes in the input (a bad file, an unknown node, a program that raises)
 are reported as ``netqsim: error: ...`` with exit status 1 (2 for a wrong
@@ -146,7 +149,124 @@ def build_parser() -> argparse.ArgumentParser:
     squidasm.add_argument("script", metavar="SCRIPT", help="the script to run")
     squidasm.add_argument("script_args", metavar="ARGS", nargs=argparse.REMAINDER,
                           help="arguments passed to the script (its sys.argv[1:])")
+    _add_simulate_parser(sub)
+    _add_simulaqron_parser(sub)
     return parser
+
+
+# --- netqsim simulate: netqasm application folders (issue 13) ---------------------------
+
+
+def _bool_value(text: str) -> bool:
+    # netqasm's --log-to-files takes a value, as click's BOOL type reads it.
+    value = text.strip().lower()
+    if value in ("1", "true", "t", "yes", "y", "on"):
+        return True
+    if value in ("0", "false", "f", "no", "n", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not a valid boolean (use true or false)")
+
+
+def _add_simulate_parser(sub: Any) -> None:
+    simulate = sub.add_parser(
+        "simulate", help="run a netqasm application folder (app_<role>.py) unchanged",
+        description="Run the netqasm application in DIR as 'netqasm simulate' does: the main "
+        "of every app_<role>.py with the inputs of <role>.yaml, roles placed on nodes by "
+        "roles.yaml, on the network of network.yaml (netqasm's format) or of --config (a "
+        "netqsim network), in simulated time. Writes netqasm's log folder (LOG_DIR/<time>/ and "
+        "LOG_DIR/LAST/) and prints one result line per round. Formats: docs/runners.md.",
+        epilog="example: netqsim simulate --app-dir my_app --num 10 --seed 1",
+    )
+    simulate.add_argument("--app-dir", default=".", help="the application folder (default: .)")
+    simulate.add_argument("--network-config-file", default=None,
+                          help="netqasm network file (default: APP_DIR/network.yaml if present)")
+    simulate.add_argument("--config", default=None,
+                          help="a netqsim (SquidASM-format) network YAML instead of netqasm's")
+    simulate.add_argument("--formalism", choices=("stab", "ket", "dm"), default="ket",
+                          help="quantum state formalism (default: ket, as netqasm)")
+    simulate.add_argument("--num", type=int, default=1, help="number of rounds (default: 1)")
+    simulate.add_argument("--seed", type=int, default=None,
+                          help="seed: the same seed gives the same results")
+    simulate.add_argument("--log-dir", default=None, help="log folder (default: APP_DIR/log)")
+    simulate.add_argument("--log-to-files", type=_bool_value, default=True, metavar="BOOL",
+                          help="false: write no log folder (default: true)")
+    simulate.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR",
+                                                  "CRITICAL"), default="WARNING",
+                          help="level of netqasm's logger on stderr (default: WARNING)")
+    simulate.add_argument("--track-lines", action=argparse.BooleanOptionalAction, default=True,
+                          help="record the app's line numbers in the logs (default: on)")
+    simulate.add_argument("--sim-context", action=argparse.BooleanOptionalAction, default=True,
+                          help="pass app_config to each main (default: on)")
+    simulate.add_argument("--hardware", choices=("generic", "nv"), default="generic",
+                          help="node hardware when there is no network file (default: generic)")
+    simulate.add_argument("--timer", action="store_true",
+                          help="print how long the simulation took (wall clock)")
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """``netqsim simulate``: run an application folder; print each round's results."""
+    import traceback
+
+    from netqasm.logging.glob import set_log_level
+
+    from netqsim.compat.app_runner import AppError, simulate_application
+    from netqsim.compat.netqasm.folder import AppFolderError
+    from netqsim.compat.netqasm.network_yaml import NetworkFileError
+    from netqsim.kernel import DeadlockError
+
+    if args.num < 1:
+        raise UserError(f"--num must be a positive integer, got {args.num}")
+    set_log_level(args.log_level)
+    start = time.perf_counter()
+    try:
+        results = simulate_application(
+            args.app_dir, num=args.num, network_config_file=args.network_config_file,
+            config=args.config, formalism=args.formalism, seed=args.seed,
+            log_dir=args.log_dir, log_to_files=args.log_to_files,
+            track_lines=args.track_lines, sim_context=args.sim_context,
+            hardware=args.hardware)
+    except AppError as exc:
+        cause = exc.__cause__
+        if cause is not None:
+            # The app's traceback from its main on, as 'python app.py' would show it.
+            tb = cause.__traceback__
+            while tb is not None and Path(tb.tb_frame.f_code.co_filename).name != exc.file:
+                tb = tb.tb_next
+            traceback.print_exception(type(cause), cause, tb or cause.__traceback__,
+                                      file=sys.stderr)
+        raise UserError(str(exc)) from None
+    except (AppFolderError, NetworkFileError, DeadlockError, FileNotFoundError, ImportError,
+            ValueError) as exc:
+        raise UserError(str(exc)) from None
+    for index, result in enumerate(results, 1):
+        print(f"round {index}: {result}")
+    if args.timer:
+        print(f"finished simulation in {round(time.perf_counter() - start, 2)} seconds")
+    return EXIT_OK
+
+
+def _add_simulaqron_parser(sub: Any) -> None:
+    simulaqron = sub.add_parser(
+        "simulaqron", help="run SimulaQron scripts (one per node) unchanged, in simulated time",
+        description="Run SimulaQron new-SDK / event-based scripts together in one process, in "
+        "simulated time: each script as __main__ in its own folder, as the node its file name "
+        "names (aliceTest.py is Alice) or --node gives; simulaqron.* and netqasm.sdk.external "
+        "imports, asyncio streams and NetQASMConnection are served by netqsim. Output: the "
+        "scripts' prints, in simulated-time order. Exit status: the first failing script's. "
+        "Details: docs/runners.md.",
+        epilog="example: netqsim simulaqron examples/simulaqron/epr_rounds --seed 1",
+    )
+    simulaqron.add_argument("paths", metavar="DIR|SCRIPT", nargs="+",
+                            help="a folder (its scripts with a __main__ block) or the scripts")
+    simulaqron.add_argument("--network", metavar="FILE",
+                            help="SimulaQron network JSON (default: simulaqron_network.json "
+                            "next to the scripts, else SimulaQron's default network)")
+    simulaqron.add_argument("--config", metavar="FILE",
+                            help="netqsim network YAML: devices, links, noise, classical "
+                            "delays (default: perfect)")
+    simulaqron.add_argument("--seed", type=int, default=None, help="random seed")
+    simulaqron.add_argument("--node", metavar="SCRIPT=NODE", action="append", default=[],
+                            help="run SCRIPT as NODE (default: the node its file name names)")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -493,6 +613,34 @@ def cmd_squidasm(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": cmd_run, "sweep": cmd_sweep, "validate": cmd_validate,
             "squidasm": cmd_squidasm}
+COMMANDS["simulate"] = cmd_simulate
+
+
+def cmd_simulaqron(args: argparse.Namespace) -> int:
+    from netqsim.compat.simulaqron.networks import NetworkFileError
+    from netqsim.compat.simulaqron_runner import (
+        NodeAssignmentError,
+        ScriptNotFound,
+        run_simulaqron,
+    )
+    from netqsim.kernel import DeadlockError
+
+    nodes = {}
+    for entry in args.node:
+        script, sep, node = entry.rpartition("=")
+        if not sep or not script or not node:
+            raise UserError(f"--node takes SCRIPT=NODE, got {entry!r}")
+        nodes[script] = node
+    try:
+        return run_simulaqron(args.paths, network=args.network, config=args.config,
+                              seed=args.seed, nodes=nodes)
+    except (ScriptNotFound, NodeAssignmentError, NetworkFileError) as exc:
+        raise UserError(str(exc)) from None
+    except DeadlockError as exc:
+        raise UserError(f"every script waits and nothing can happen (a deadlock):\n{exc}") from None
+
+
+COMMANDS["simulaqron"] = cmd_simulaqron
 
 
 def _input_error(exc: Exception, args: argparse.Namespace) -> str | None:

@@ -229,8 +229,8 @@ def test_link_to_itself() -> None:
         (
             "links",
             {"stack1": "Alice", "stack2": "Bob", "typ": "magic"},
-            "links[1] (Alice-Bob).typ: unknown typ 'magic' (valid: perfect, depolarise, heralded, "
-            "heralded-double-click, heralded-single-click)",
+            "links[1] (Alice-Bob).typ: unknown typ 'magic' (valid: perfect, depolarise, bitflip, "
+            "heralded, heralded-double-click, heralded-single-click)",
         ),
         (
             "clinks",

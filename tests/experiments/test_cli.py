@@ -41,10 +41,11 @@ def assert_one_line_error(err, *fragments):
 def test_help_is_complete_for_every_command():
     parser = build_parser()
     text = parser.format_help()
-    for command in ("run", "sweep", "validate", "squidasm"):
+    for command in ("run", "sweep", "validate", "squidasm", "simulate", "simulaqron"):
         assert command in text
     subparsers = next(a for a in parser._actions if a.dest == "command").choices
-    assert set(subparsers) == {"run", "sweep", "validate", "squidasm"}
+    assert set(subparsers) == {"run", "sweep", "validate", "squidasm", "simulate",
+                               "simulaqron"}
     for name, sub in subparsers.items():
         help_text = sub.format_help()
         assert "example:" in help_text, name

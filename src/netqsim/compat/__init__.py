@@ -9,6 +9,9 @@
   with its argv, inside the hook.
 * :mod:`netqsim.compat.squidasm`: the SquidASM, NetSquid, netsquid-netbuilder
   and pydynaa names (``netqsim squidasm SCRIPT``).
+* :mod:`netqsim.compat.simulaqron` and :mod:`netqsim.compat.simulaqron_runner`:
+  SimulaQron's names, asyncio on simulated time, and the runner of
+  ``netqsim simulaqron DIR`` (one script per node, all in one process).
 
 Importing this package installs nothing.
 

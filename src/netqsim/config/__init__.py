@@ -24,6 +24,7 @@ from .clinks import (
 from .lenient import IgnoredConfigKeyWarning, lenient_loading, strict_by_default
 from .links import (
     LINK_TYPES,
+    BitflipLinkConfig,
     DepolariseLinkConfig,
     HeraldedDoubleClickLinkConfig,
     HeraldedLinkConfig,
@@ -60,6 +61,7 @@ __all__ = [
     "CLINK_TYPES",
     "LINK_TYPES",
     "QDEVICE_TYPES",
+    "BitflipLinkConfig",
     "CLinkCfg",
     "CLinkConfig",
     "ConfigError",

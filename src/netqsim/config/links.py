@@ -124,6 +124,20 @@ class PerfectLinkConfig(LinkCfg):
         return self.state_delay_ns()
 
 
+class BitflipLinkConfig(PerfectLinkConfig):
+    """Link that delivers Phi+ with one half bit-flipped (Psi+) with probability 1 - fidelity.
+
+    netqasm's ``Bitflip`` link (netsquid-magic's bit-flip distributor): the
+    pair is ``F |Phi+><Phi+| + (1 - F) |Psi+><Psi+|`` after the state delay.
+    """
+
+    TYP: ClassVar[str] = "bitflip"
+
+    fidelity: BellFidelity = Field(
+        description="Probability that no qubit is flipped (the pair's fidelity to Phi+)."
+    )
+
+
 class DepolariseLinkConfig(LinkCfg):
     """Link that succeeds with ``prob_success`` per cycle and delivers Werner states."""
 
@@ -329,6 +343,7 @@ HeraldedSingleClickLinkConfig = SingleClickLinkConfig
 LINK_TYPES: dict[str, type[LinkCfg]] = {
     "perfect": PerfectLinkConfig,
     "depolarise": DepolariseLinkConfig,
+    "bitflip": BitflipLinkConfig,
     "heralded": HeraldedLinkConfig,
     "heralded-double-click": HeraldedLinkConfig,
     "heralded-single-click": SingleClickLinkConfig,

@@ -50,7 +50,7 @@ _SECTION_KEYS = {"processing_nodes": "stacks"}
 Renames = dict[tuple[Any, ...], tuple[Any, ...]]
 
 
-def _respelled(data: dict[str, Any], spellings: Mapping[str, str], where: tuple[Any, ...],
+def _respelled(data: Mapping[str, Any], spellings: Mapping[str, str], where: tuple[Any, ...],
                renames: Renames) -> dict[str, Any]:
     """``data`` with each key of ``spellings`` under its native name (recorded in ``renames``).
 
@@ -61,7 +61,7 @@ def _respelled(data: dict[str, Any], spellings: Mapping[str, str], where: tuple[
     for theirs, ours in spellings.items():
         if theirs in out and ours not in out:
             out[ours] = out.pop(theirs)
-            renames[(*where, ours)] = (*where, theirs)
+            renames[where + (ours,)] = where + (theirs,)
     return out
 
 
@@ -108,14 +108,14 @@ class _NodePair:
             raise _renamed_error(exc, renames) from None
 
 
-
 class LinkConfig(_NodePair, _LinkConfig):
     """An entanglement link; ends given as ``node1``/``node2`` or ``stack1``/``stack2``."""
 
     @classmethod
     def perfect_config(cls, node1: str, node2: str) -> LinkConfig:  # type: ignore[override]
         """A perfect link between ``node1`` and ``node2`` (netbuilder's helper)."""
-        return cls(node1=node1, node2=node2, typ="perfect", cfg=None)
+        fields: dict[str, Any] = {"node1": node1, "node2": node2, "typ": "perfect", "cfg": None}
+        return cls(**fields)
 
 
 class CLinkConfig(_NodePair, _CLinkConfig):
@@ -124,7 +124,8 @@ class CLinkConfig(_NodePair, _CLinkConfig):
     @classmethod
     def perfect_config(cls, node1: str, node2: str) -> CLinkConfig:
         """An instant classical link between ``node1`` and ``node2`` (netbuilder's helper)."""
-        return cls(node1=node1, node2=node2, typ="instant", cfg=None)
+        fields: dict[str, Any] = {"node1": node1, "node2": node2, "typ": "instant", "cfg": None}
+        return cls(**fields)
 
 
 _METRO_MESSAGE = (

@@ -16,6 +16,7 @@ Models (``typ`` of a SquidASM link entry):
 
 * ``perfect`` -> :class:`PerfectLinkModel`
 * ``depolarise`` -> :class:`DepolariseLinkModel`
+* ``bitflip`` -> :class:`BitflipLinkModel`
 * ``heralded`` / ``heralded-double-click`` -> :class:`DoubleClickLinkModel`
 * ``heralded-single-click`` -> :class:`SingleClickLinkModel`
 
@@ -45,11 +46,12 @@ from .heralded import (
     emission_depolarising_parameter,
     single_click_probabilities,
 )
-from .simple import DepolariseLinkModel, PerfectLinkModel
+from .simple import BitflipLinkModel, DepolariseLinkModel, PerfectLinkModel
 
 __all__ = [
     "BELL_INDICES",
     "LINK_MODELS",
+    "BitflipLinkModel",
     "Delivery",
     "DepolariseLinkModel",
     "DoubleClickLinkModel",
@@ -72,6 +74,7 @@ __all__ = [
 LINK_MODELS: dict[str, Callable[[Any], LinkModel]] = {
     "perfect": PerfectLinkModel,
     "depolarise": DepolariseLinkModel,
+    "bitflip": BitflipLinkModel,
     "heralded-double-click": DoubleClickLinkModel,
     "heralded-single-click": SingleClickLinkModel,
 }

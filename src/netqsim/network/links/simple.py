@@ -1,15 +1,15 @@
-"""Phenomenological link models: ``perfect`` and ``depolarise`` (as in SquidASM and
-netsquid-magic)."""
+"""Phenomenological link models: ``perfect``, ``depolarise`` and ``bitflip`` (as in
+SquidASM and netsquid-magic)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from ...config.links import DepolariseLinkConfig, PerfectLinkConfig
+from ...config.links import BitflipLinkConfig, DepolariseLinkConfig, PerfectLinkConfig
 from ...quantum.states import bell_state, werner_state
 from .base import BELL_INDICES, LinkModel
 
-__all__ = ["DepolariseLinkModel", "PerfectLinkModel"]
+__all__ = ["BitflipLinkModel", "DepolariseLinkModel", "PerfectLinkModel"]
 
 
 class PerfectLinkModel(LinkModel):
@@ -64,3 +64,15 @@ class DepolariseLinkModel(LinkModel):
     def fidelity(self) -> float:
         """The configured fidelity ``F``."""
         return float(self.cfg.fidelity)
+
+
+class BitflipLinkModel(PerfectLinkModel):
+    """``F |Phi+><Phi+| + (1-F) |Psi+><Psi+|`` (one half flipped) after the state delay."""
+
+    typ: ClassVar[str] = "bitflip"
+
+    def __init__(self, cfg: BitflipLinkConfig) -> None:
+        super().__init__(cfg)
+        f = float(cfg.fidelity)
+        state = f * bell_state(0, as_dm=True) + (1.0 - f) * bell_state(1, as_dm=True)
+        self._set_outcomes({0: 1.0}, {0: state})

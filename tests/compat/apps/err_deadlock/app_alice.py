@@ -1,0 +1,7 @@
+from netqasm.sdk.external import Socket
+
+
+def main(app_config=None):
+    socket = Socket("alice", "bob")
+    reply = socket.recv()  # both wait for the other
+    return {"reply": reply}

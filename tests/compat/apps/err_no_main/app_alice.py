@@ -1,0 +1,2 @@
+def run(app_config=None):
+    return {}

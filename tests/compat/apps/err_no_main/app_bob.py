@@ -1,0 +1,2 @@
+def main(app_config=None):
+    return {}
