@@ -61,7 +61,8 @@ def _respelled(data: Mapping[str, Any], spellings: Mapping[str, str], where: tup
     for theirs, ours in spellings.items():
         if theirs in out and ours not in out:
             out[ours] = out.pop(theirs)
-            renames[(*where, ours)] = (*where, theirs)
+            key = (*where, ours)
+            renames[key] = (*where, theirs)
     return out
 
 
