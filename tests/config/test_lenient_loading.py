@@ -142,8 +142,8 @@ def test_from_dict_and_from_yaml_accept_strict_too() -> None:
         dev = GenericQDeviceConfig.from_yaml("num_qubits: 5\nnum_qubit: 7\n", file="dev.yaml",
                                              strict=False)
     assert [str(w.message) for w in caught] == [
-        "<root>: unknown key 'comment' (valid: stacks, links, clinks). Dropped, as SquidASM "
-        "ignores it.",
+        "<root>: unknown key 'comment' (valid: stacks, links, clinks, network_layer). Dropped, "
+        "as SquidASM ignores it.",
         "stacks[0] (A).qdevice_cfg: unknown key 'measurement_time'; did you mean "
         "'measure_time'? Dropped, as SquidASM ignores it.",
         "dev.yaml:2: <root>: unknown key 'num_qubit'; did you mean 'num_qubits'? Dropped, as "
