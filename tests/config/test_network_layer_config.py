@@ -150,13 +150,13 @@ def test_assignment_is_validated() -> None:
     net = _load("")
     net.network_layer = {"swap": "asap", "paths": [["C", "A", "R"]]}
     assert net.network_layer.pinned_path("R", "C") == ["R", "A", "C"]
-    # Paths are checked against the links with the other cross-field rules: by
-    # validate_all() (and when a network is built), not on assignment.
+    # Paths are checked against the links like other cross-entry rules: by check()
+    # and validate_all() (and when a network is built from the config).
     net.network_layer = {"paths": [["C", "R"]]}
+    problem = "network_layer.paths[0][1]: no link between 'C' and 'R' (consecutive nodes need one)"
+    assert net.check() == [problem]
     with pytest.raises(ConfigError) as info:
         net.validate_all()
-    assert info.value.problems == [
-        "network_layer.paths[0][1]: no link between 'C' and 'R' (consecutive nodes need one)"
-    ]
+    assert info.value.problems == [problem]
     with pytest.raises(ConfigError, match=r"network_layer.swap: must be 'asap' or 'doubling'"):
         net.network_layer = {"swap": "never"}

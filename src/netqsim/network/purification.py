@@ -210,8 +210,8 @@ def purify_end(
         if twirls is None:
             raise ValueError("bbpssw needs the shared twirl elements (twirls=...)")
         for pos, (pauli, cycle) in zip((end.keep, end.sacrifice), twirls, strict=True):
-            for mnemonic, angle in twirl_gates(pauli, cycle, first):
-                yield from proc.gate(mnemonic, pos, angle)
+            for mnemonic, twirl_angle in twirl_gates(pauli, cycle, first):
+                yield from proc.gate(mnemonic, pos, twirl_angle)
     else:
         raise ValueError(f"unknown purification protocol {protocol!r} (known: "
                          f"{', '.join(PROTOCOLS)})")

@@ -73,7 +73,7 @@ class QuantumEngine(ABC):
         formalism: ``"dm"`` (density matrices, exact; default), ``"ket"`` (pure
             states; noise, tracing out and mixed ``set_state`` are sampled as
             quantum trajectories, so averages over runs reproduce ``dm``) or
-            ``"stab"`` (one stim tableau for all qubits; Clifford gates, exact
+            ``"stab"`` (a stim tableau per state group; Clifford gates, exact
             Pauli noise, amplitude damping / T1-T2 Pauli-twirled; a non-Clifford
             gate or state raises :class:`NonCliffordError`).
         rng: the ``numpy.random.Generator`` used for every random choice

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 from netqsim.compat.squidasm.netbuilder import GenericQDeviceConfig
 from netqsim.config import (
@@ -86,7 +87,7 @@ def create_complete_graph_network(
     pairs = list(itertools.combinations(names, 2))
     # SquidASM passes cfg=None for the types that need no parameters (perfect,
     # instant); netqsim's entries take that as an omitted cfg.
-    link_kw = {} if link_cfg is None else {"cfg": link_cfg}
+    link_kw: dict[str, Any] = {} if link_cfg is None else {"cfg": link_cfg}
     clink_kw = {} if clink_cfg is None else {"cfg": clink_cfg}
     links = [LinkConfig(stack1=a, stack2=b, typ=link_typ, **link_kw) for a, b in pairs]
     clinks = [CLinkConfig(stack1=a, stack2=b, typ=clink_typ, **clink_kw) for a, b in pairs]

@@ -1,4 +1,4 @@
-"""Stabilizer formalism on one ``stim.TableauSimulator`` per engine.
+"""Stabilizer formalism: one ``stim.TableauSimulator`` per state group.
 
 Clifford gates are exact; any gate is accepted if its matrix is Clifford (so
 ``rx(pi/2)`` or ``crx(pi/2)`` work), otherwise :class:`NonCliffordError` names it.
@@ -9,7 +9,14 @@ coherences decay at the right rates but a relaxed qubit tends to I/2, not |0>.
 
 All randomness comes from ``rng``: measurements use ``peek_*`` to find whether
 the outcome is random, draw it from ``rng`` and ``postselect_*`` it, so stim's
-internal generator never decides anything.  All live qubits form one group.
+internal generator never decides anything.
+
+Qubits are factorised into groups as in the other formalisms, each group with
+its own simulator: a stim measurement costs time quadratic in its simulator's
+qubits, so one simulator for all qubits would make every operation slower as a
+network grows. Groups merge on multi-qubit gates (the larger simulator takes
+the smaller one's state on free slots); a measured, reset or discarded qubit
+leaves its group, and a group that mostly holds free slots is compacted.
 """
 
 from __future__ import annotations
@@ -126,55 +133,125 @@ def is_stabilizer_mixture(state: np.ndarray) -> bool:
     return _pauli_mixture(arr) is not None
 
 
-class _Marker:
-    """Stands in for a group in ``Qubit._group``: stab qubits share one tableau."""
+class _Group:
+    """Qubits sharing one stabilizer state: a stim simulator and its slots.
 
-    __slots__ = ()
+    ``slots[i]`` is the qubit at stim index ``i`` (``None``: a free slot). Free
+    slots are always in |0> and unentangled, so they can be handed out, grown
+    or cut off without changing anyone's state.
+    """
+
+    __slots__ = ("free", "live", "sim", "slots")
+
+    def __init__(self, capacity: int) -> None:
+        # stim's own RNG is never consulted for outcomes (see the module doc).
+        self.sim = stim.TableauSimulator(seed=0)
+        self.sim.set_num_qubits(capacity)
+        self.slots: list[Qubit | None] = [None] * capacity
+        self.free = list(range(capacity - 1, -1, -1))  # pop() hands out low indices first
+        self.live = 0
+
+    def grow(self, extra: int) -> None:
+        """Make room for at least ``extra`` more qubits (capacity at least doubles)."""
+        old = len(self.slots)
+        new = max(2 * old, old + extra)
+        self.sim.set_num_qubits(new)
+        self.slots.extend([None] * (new - old))
+        self.free[:0] = range(new - 1, old - 1, -1)
 
 
-_LIVE = _Marker()
+#: A group this large with at most a quarter of its slots in use is compacted.
+_COMPACT_MIN = 32
 
 
 class StabilizerEngine(QuantumEngine):
-    """``QuantumEngine`` with formalism ``"stab"`` (stim tableau simulator).
+    """``QuantumEngine`` with formalism ``"stab"`` (stim tableau simulators).
 
-    Construct through ``QuantumEngine(formalism="stab", rng=...)``.
+    Construct through ``QuantumEngine(formalism="stab", rng=...)``. Like the
+    other formalisms, qubits live in state groups, each with its own stim
+    simulator: groups merge on multi-qubit gates and a measured, reset or
+    discarded qubit leaves its group, so the cost of an operation grows with
+    its group, not with all the qubits of the engine.
     Approximation: amplitude damping / T1-T2 noise is Pauli-twirled (see module doc).
-    ``group_of`` returns all live qubits (one tableau holds them all).
     """
 
     formalism = "stab"
 
     def __init__(self, formalism: str = "stab", rng: np.random.Generator | None = None) -> None:
         super().__init__(formalism, rng)
-        # stim's own RNG is never consulted for outcomes, but seed it from rng anyway
-        # so that nothing in a run depends on entropy outside `rng`.
-        self._sim = stim.TableauSimulator(seed=int(self.rng.integers(2**63)))
-        self._capacity = 0
-        self._free: list[int] = []
-        self._live: dict[int, Qubit] = {}
         self._named: dict[str, str] | None = None
 
-    # qubits ---------------------------------------------------------------
+    # qubits and groups ----------------------------------------------------
+    def _check(self, qubit: Qubit) -> _Group:
+        group = qubit._group
+        if group is None or qubit._engine is not self:
+            self._bad_qubit(qubit)
+        return group
+
+    @staticmethod
+    def _place(group: _Group, qubit: Qubit) -> None:
+        idx = group.free.pop()
+        group.slots[idx] = qubit
+        group.live += 1
+        qubit._group = group
+        qubit._pos = idx
+
     def new_qubit(self) -> Qubit:
         q = Qubit(self, self._next_uid)
         self._next_uid += 1
-        if self._free:
-            idx = self._free.pop()  # released indices are already back in |0>
-        else:
-            idx = len(self._live)
-            if idx >= self._capacity:
-                self._capacity = max(16, 2 * self._capacity)
-                self._sim.set_num_qubits(self._capacity)
-        q._group = _LIVE
-        q._pos = idx
-        self._live[q.uid] = q
+        self._place(_Group(1), q)
         return q
 
     def group_of(self, qubit: Qubit) -> tuple[Qubit, ...]:
-        if qubit._group is None or qubit._engine is not self:
-            self._bad_qubit(qubit)
-        return tuple(self._live.values())
+        group = self._check(qubit)
+        return tuple(q for q in group.slots if q is not None)
+
+    def _merge(self, groups: list[_Group]) -> _Group:
+        """One group holding the states of all ``groups`` (the largest one, grown)."""
+        base = max(groups, key=lambda g: len(g.slots))
+        for other in groups:
+            if other is base:
+                continue
+            size = len(other.slots)
+            if len(base.free) < size:
+                base.grow(size - len(base.free))
+            targets = [base.free.pop() for _ in range(size)]
+            # The free target slots are |0>: other's tableau prepares its state there.
+            tableau = other.sim.current_inverse_tableau().inverse()
+            base.sim.do_tableau(tableau, targets)
+            for q, idx in zip(other.slots, targets, strict=True):
+                if q is None:
+                    base.free.append(idx)
+                else:
+                    base.slots[idx] = q
+                    base.live += 1
+                    q._group = base
+                    q._pos = idx
+        return base
+
+    def _release(self, group: _Group, idx: int) -> None:
+        """Give back slot ``idx`` (its qubit already in |0>, unentangled)."""
+        group.slots[idx] = None
+        group.free.append(idx)
+        group.live -= 1
+        size = len(group.slots)
+        if group.live and size >= _COMPACT_MIN and 4 * group.live <= size:
+            self._compact(group, max(2 * group.live, 2))
+
+    @staticmethod
+    def _compact(group: _Group, size: int) -> None:
+        """Move the live qubits below ``size`` and cut off the (free, |0>) rest."""
+        low_free = sorted(i for i in group.free if i < size)
+        for idx in range(size, len(group.slots)):
+            q = group.slots[idx]
+            if q is not None:
+                dest = low_free.pop()
+                group.sim.swap(idx, dest)
+                group.slots[dest] = q
+                q._pos = dest
+        group.sim.set_num_qubits(size)
+        group.slots = group.slots[:size]
+        group.free = [i for i in range(size - 1, -1, -1) if group.slots[i] is None]
 
     # gates ----------------------------------------------------------------
     def _named_tableaux(self) -> dict[str, str]:
@@ -188,20 +265,20 @@ class StabilizerEngine(QuantumEngine):
                     tab = data.tableau
                 except (ValueError, IndexError):
                     continue
-                if tab is not None and hasattr(self._sim, name.lower()):
+                if tab is not None and hasattr(stim.TableauSimulator, name.lower()):
                     named.setdefault(str(tab), name.lower())
             self._named = named
         return self._named
 
     def _gate_op(self, gate: Gate) -> Callable[..., None]:
-        """A callable taking stim target indices, or raise NonCliffordError."""
+        """A callable ``op(sim, *targets)``, or raise NonCliffordError."""
         key = ("stab", gate.key)
         op = self._cache.get(key)
         if op is not None:
             return op
         if gate.stim_name is not None:
             name = gate.stim_name
-            op = _noop if name == "I" else getattr(self._sim, name.lower())
+            op = _noop if name == "I" else getattr(stim.TableauSimulator, name.lower())
         else:
             if not is_clifford(gate.matrix):
                 raise NonCliffordError(f"gate {gate.name!r}")
@@ -209,11 +286,11 @@ class StabilizerEngine(QuantumEngine):
             if tab == stim.Tableau(len(tab)):
                 op = _noop
             elif str(tab) in self._named_tableaux():
-                op = getattr(self._sim, self._named_tableaux()[str(tab)])
+                op = getattr(stim.TableauSimulator, self._named_tableaux()[str(tab)])
             else:
-                sim = self._sim
 
-                def op(*targets: int, _tab: stim.Tableau = tab) -> None:
+                def op(sim: stim.TableauSimulator, *targets: int,
+                       _tab: stim.Tableau = tab) -> None:
                     sim.do_tableau(_tab, list(targets))
 
         self._cache_put(key, op)
@@ -225,30 +302,33 @@ class StabilizerEngine(QuantumEngine):
             op = self._gate_op(gate)
         if len(qubits) == 1:
             q = qubits[0]
-            if q._group is None or q._engine is not self:
-                self._bad_qubit(q)
+            group = self._check(q)
             if gate.num_qubits != 1:
                 raise ValueError(f"gate {gate.name} acts on {gate.num_qubits} qubits, got 1")
-            op(q._pos)
-        else:
-            if gate.num_qubits != len(qubits):
-                raise ValueError(
-                    f"gate {gate.name} acts on {gate.num_qubits} qubits, got {len(qubits)}"
-                )
-            self._check_distinct(qubits)
-            op(*[q._pos for q in qubits])
+            op(group.sim, q._pos)
+            return
+        if gate.num_qubits != len(qubits):
+            raise ValueError(
+                f"gate {gate.name} acts on {gate.num_qubits} qubits, got {len(qubits)}"
+            )
+        self._check_distinct(qubits)
+        groups: list[_Group] = []
+        for q in qubits:
+            if all(q._group is not g for g in groups):
+                groups.append(q._group)
+        group = groups[0] if len(groups) == 1 else self._merge(groups)
+        op(group.sim, *[q._pos for q in qubits])
 
     # noise ----------------------------------------------------------------
     def _pauli1(self, qubit: Qubit, px: float, py: float, pz: float) -> None:
-        if qubit._group is None or qubit._engine is not self:
-            self._bad_qubit(qubit)
+        group = self._check(qubit)
         r = self.rng.random()
         if r < px:
-            self._sim.x(qubit._pos)
+            group.sim.x(qubit._pos)
         elif r < px + py:
-            self._sim.y(qubit._pos)
+            group.sim.y(qubit._pos)
         elif r < px + py + pz:
-            self._sim.z(qubit._pos)
+            group.sim.z(qubit._pos)
 
     def _relax(self, qubit: Qubit, gamma: float, coherence: float) -> None:
         px, py, pz = twirled_t1t2_paulis(gamma, coherence)
@@ -260,15 +340,14 @@ class StabilizerEngine(QuantumEngine):
             k = int(self.rng.integers(16))
             for q, j in ((q0, k >> 2), (q1, k & 3)):
                 if j == 1:
-                    self._sim.x(q._pos)
+                    q._group.sim.x(q._pos)
                 elif j == 2:
-                    self._sim.y(q._pos)
+                    q._group.sim.y(q._pos)
                 elif j == 3:
-                    self._sim.z(q._pos)
+                    q._group.sim.z(q._pos)
 
     # measurement ----------------------------------------------------------
-    def _collapse(self, idx: int, basis: str) -> int:
-        sim = self._sim
+    def _collapse(self, sim: stim.TableauSimulator, idx: int, basis: str) -> int:
         if basis == "Z":
             peek, post = sim.peek_z, sim.postselect_z
         elif basis == "X":
@@ -282,41 +361,61 @@ class StabilizerEngine(QuantumEngine):
         post(idx, desired_value=bool(m))
         return m
 
+    def _split(self, qubit: Qubit, m: int, u: Gate | None) -> None:
+        """``qubit`` (now |m> in its group) moves to a group of its own, in ``U|m>``."""
+        group = qubit._group
+        if group.live == 1:
+            if u is not None:
+                self.apply(u, (qubit,))
+            return
+        idx = qubit._pos
+        if m:
+            group.sim.x(idx)  # back to |0>: the slot is free again
+        self._release(group, idx)
+        self._place(_Group(1), qubit)
+        if m:
+            qubit._group.sim.x(0)
+        if u is not None:
+            self.apply(u, (qubit,))
+
     def _measure(self, qubit: Qubit, u: Gate | None) -> int:
-        if qubit._group is None or qubit._engine is not self:
-            self._bad_qubit(qubit)
+        group = self._check(qubit)
+        idx = qubit._pos
         if u is None:
-            return self._collapse(qubit._pos, "Z")
-        if u.key == "H":
-            return self._collapse(qubit._pos, "X")
-        if u.key == "SH":
-            return self._collapse(qubit._pos, "Y")
-        try:
-            self.apply(self._dagger(u), (qubit,))
-        except NonCliffordError:
-            raise NonCliffordError("measurement in a non-Clifford rotated basis") from None
-        m = self._collapse(qubit._pos, "Z")
-        self.apply(u, (qubit,))
+            m = self._collapse(group.sim, idx, "Z")
+        elif u.key == "H":
+            m = self._collapse(group.sim, idx, "X")
+            group.sim.h(idx)  # |+>/|-> -> |0>/|1>
+        elif u.key == "SH":
+            m = self._collapse(group.sim, idx, "Y")
+            group.sim.s_dag(idx)  # (SH)^dagger = H S^dagger: |+i>/|-i> -> |0>/|1>
+            group.sim.h(idx)
+        else:
+            try:
+                self.apply(self._dagger(u), (qubit,))
+            except NonCliffordError:
+                raise NonCliffordError("measurement in a non-Clifford rotated basis") from None
+            m = self._collapse(group.sim, idx, "Z")
+        self._split(qubit, m, u)
         return m
 
     # reset / discard / state access -----------------------------------------
-    def _to_zero(self, idx: int) -> None:
+    def _to_zero(self, qubit: Qubit) -> None:
         # Tracing out == measuring and forgetting; then flip back to |0>.
-        if self._collapse(idx, "Z"):
-            self._sim.x(idx)
+        sim = qubit._group.sim
+        if self._collapse(sim, qubit._pos, "Z"):
+            sim.x(qubit._pos)
 
     def reset(self, qubit: Qubit) -> None:
-        if qubit._group is None or qubit._engine is not self:
-            self._bad_qubit(qubit)
-        self._to_zero(qubit._pos)
+        self._check(qubit)
+        self._to_zero(qubit)
+        self._split(qubit, 0, None)
 
     def discard(self, qubit: Qubit) -> None:
-        if qubit._group is None or qubit._engine is not self:
-            self._bad_qubit(qubit)
-        self._to_zero(qubit._pos)
+        group = self._check(qubit)
+        self._to_zero(qubit)
+        self._release(group, qubit._pos)
         qubit._group = None
-        del self._live[qubit.uid]
-        self._free.append(qubit._pos)
 
     def set_state(self, qubits: Sequence[Qubit], state: np.ndarray) -> None:
         qubits = list(qubits)
@@ -328,19 +427,24 @@ class StabilizerEngine(QuantumEngine):
             plan = self._plan_state(arr, is_ket)
             self._cache_put(key, plan)
         tab, labels, weights = plan
+        for q in qubits:
+            self._to_zero(q)
+            self._release(q._group, q._pos)
+        group = _Group(len(qubits))
+        for q in qubits:
+            self._place(group, q)
         idx = [q._pos for q in qubits]
-        for i in idx:
-            self._to_zero(i)
-        self._sim.do_tableau(tab, idx)
+        sim = group.sim
+        sim.do_tableau(tab, idx)
         if labels is not None:
             lab = labels[int(self.rng.choice(len(labels), p=weights))]
             for i, c in zip(idx, lab, strict=True):
                 if c == "X":
-                    self._sim.x(i)
+                    sim.x(i)
                 elif c == "Y":
-                    self._sim.y(i)
+                    sim.y(i)
                 elif c == "Z":
-                    self._sim.z(i)
+                    sim.z(i)
 
     @staticmethod
     def _plan_state(arr: np.ndarray, is_ket: bool) -> tuple:
@@ -362,20 +466,39 @@ class StabilizerEngine(QuantumEngine):
         k = len(qubits)
         if k > 8:
             raise ValueError(f"density_matrix under 'stab' is limited to 8 qubits, got {k}")
-        width = max(q._pos for q in qubits) + 1
+        groups: list[_Group] = []
+        for q in qubits:
+            if all(q._group is not g for g in groups):
+                groups.append(q._group)
+        if len(groups) == 1:
+            sim, where = groups[0].sim, [q._pos for q in qubits]
+            width = len(groups[0].slots)
+        else:
+            # A scratch simulator holding the product of the groups involved.
+            offsets, width = {}, 0
+            for g in groups:
+                offsets[id(g)] = width
+                width += len(g.slots)
+            sim = stim.TableauSimulator(seed=0)
+            sim.set_num_qubits(width)
+            for g in groups:
+                start = offsets[id(g)]
+                sim.do_tableau(g.sim.current_inverse_tableau().inverse(),
+                               list(range(start, start + len(g.slots))))
+            where = [offsets[id(q._group)] + q._pos for q in qubits]
         rho = np.zeros((1 << k, 1 << k), dtype=complex)
         for lab, mat in _pauli_basis(k):
             ps = stim.PauliString(width)
-            for q, c in zip(qubits, lab, strict=True):
+            for i, c in zip(where, lab, strict=True):
                 if c != "_":
-                    ps[q._pos] = c
-            e = self._sim.peek_observable_expectation(ps)
+                    ps[i] = c
+            e = sim.peek_observable_expectation(ps)
             if e:
                 rho += e * mat
         return rho / (1 << k)
 
 
-def _noop(*targets: int) -> None:
+def _noop(sim: stim.TableauSimulator, *targets: int) -> None:
     """Identity gate under stab."""
 
 
