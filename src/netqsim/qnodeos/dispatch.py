@@ -453,7 +453,8 @@ class InstructionHandlers:
                 return filled == last
         else:
             def done() -> bool:
-                return bool(test(value is not None for value in self._array(f, address)[first:last]))
+                values = self._array(f, address)[first:last]
+                return bool(test(value is not None for value in values))
 
         yield from self._waitable(f, address, done)
 
