@@ -185,15 +185,20 @@ def _node(entry: Any, where: str) -> NodeConfig:
     return NodeConfig(name=name, **values)
 
 
-def read_network_file(file_path: str | os.PathLike[str]) -> NetworksConfiguration:
-    """Parse a ``simulaqron_network.json``; errors name the file and the entry."""
+def _read_json(file_path: str | os.PathLike[str]) -> tuple[Path, Any]:
+    """The path and the parsed JSON of a SimulaQron file; errors name the file."""
     path = Path(file_path)
     if not path.is_file():
         raise NetworkFileError(f"No such file {path}")
     try:
-        raw = json.loads(path.read_text())
+        return path, json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise NetworkFileError(f"{path}: not valid JSON: {exc}") from None
+
+
+def read_network_file(file_path: str | os.PathLike[str]) -> NetworksConfiguration:
+    """Parse a ``simulaqron_network.json``; errors name the file and the entry."""
+    path, raw = _read_json(file_path)
     if not isinstance(raw, list):
         raise NetworkFileError(f"{path}: a SimulaQron network file holds a list of networks")
     result = NetworksConfiguration()
@@ -253,13 +258,7 @@ class SimulaqronConfig:
 
     def read_from_file(self, file_path: str | os.PathLike[str]) -> None:
         """Read the settings of ``file_path`` (unknown keys are an error naming them)."""
-        path = Path(file_path)
-        if not path.is_file():
-            raise NetworkFileError(f"No such file {path}")
-        try:
-            raw = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise NetworkFileError(f"{path}: not valid JSON: {exc}") from None
+        path, raw = _read_json(file_path)
         if not isinstance(raw, dict):
             raise NetworkFileError(f"{path}: SimulaQron settings are a JSON object")
         unknown = sorted(set(raw) - set(_SETTINGS))
