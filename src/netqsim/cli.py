@@ -199,7 +199,7 @@ def _add_simulate_parser(sub: Any) -> None:
                           help="pass app_config to each main (default: on)")
     simulate.add_argument("--hardware", choices=("generic", "nv"), default="generic",
                           help="node hardware when there is no network file (default: generic)")
-    simulate.add_argument("--timer", action="store_true",
+    simulate.add_argument("--timer", action=argparse.BooleanOptionalAction, default=False,
                           help="print how long the simulation took (wall clock)")
 
 

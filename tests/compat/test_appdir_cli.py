@@ -53,6 +53,10 @@ def test_app_dir_defaults_to_the_working_directory_and_timer(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("round 1: {'app_hub': ")
     assert done.stdout.splitlines()[-1].startswith("finished simulation in ")
+    quiet = simulate("--seed", "1", "--log-dir", str(tmp_path), "--timer", "--no-timer",
+                     cwd=APPS / "three_nodes")  # netqasm's --timer/--no-timer pair
+    assert quiet.returncode == 0, quiet.stderr
+    assert "finished simulation" not in quiet.stdout
 
 
 def test_config_takes_a_netqsim_network(tmp_path: Path) -> None:
