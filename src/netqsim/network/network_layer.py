@@ -137,6 +137,7 @@ class NetworkLayer:
             delays,
         )
         self.policy.levels(route)  # a doubling schedule checks the path length here
+        self.policy.check_cutoff(route)
         self._check_positions(route)
         route.purify_rounds = self._purification_rounds(route)
         return route

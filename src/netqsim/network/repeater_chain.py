@@ -29,7 +29,7 @@ from netqsim.network.link_layer import EntanglementLink
 from netqsim.network.purification import PairEnd
 from netqsim.network.purification_policy import PurificationPolicy, pump
 
-__all__ = ["ChainPair", "Route", "Segment", "SwapPolicy", "doubling_levels"]
+__all__ = ["ChainPair", "Route", "Segment", "SwapPolicy", "cutoff_too_short", "doubling_levels"]
 
 Gen = Generator[Any, Any, Any]
 
@@ -76,6 +76,17 @@ class Segment:
         self.alive = True
 
 
+def cutoff_too_short(
+    cutoff: float, link: str, attempt: float, path: tuple[str, ...], needed: float
+) -> ValueError:
+    """The error for a cutoff shorter than one generation attempt (``attempt`` ns) on ``link``."""
+    return ValueError(
+        f"network_layer.cutoff_time ({cutoff:g} ns) is shorter than one generation attempt "
+        f"on link {link} ({attempt:g} ns) on the path {'-'.join(path)}: stored halves would be "
+        f"discarded before that hop can deliver; set cutoff_time >= {needed:g} ns or null"
+    )
+
+
 def doubling_levels(hops: int) -> list[int]:
     """Per node of a ``hops + 1``-node path, the segment length its swap joins (0 at the ends).
 
@@ -105,6 +116,21 @@ class SwapPolicy:
         if scope == "hop" or (scope == "end_to_end" and end):
             return 2 * keep  # a sacrificial position next to each kept half
         return keep
+
+    def check_cutoff(self, route: Route) -> None:
+        """Raise ValueError if the cutoff is shorter than one attempt on a hop of ``route``.
+
+        A stored half then lives less than one generation attempt of the hop it
+        waits for, so pairs are discarded over and over and the request may never end.
+        """
+        cutoff = self.cutoff_ns
+        if cutoff is None or len(route.path) < 3:
+            return
+        cycles = [(link.model.cycle_time_ns, link.name) for link in route.links]
+        longest = max(cycle for cycle, _name in cycles)
+        for cycle, name in cycles:
+            if cutoff < cycle:
+                raise cutoff_too_short(cutoff, name, cycle, route.path, longest)
 
     def levels(self, route: Route) -> list[int] | None:
         """Per node the segment length it waits for (doubling), or None (asap)."""
@@ -197,6 +223,7 @@ class ChainPair:
             delivery = yield from link.generate()
         finally:
             link.release()
+        self._check_attempt(link, delivery)
         here, there = route.stacks[hop], route.stacks[hop + 1]
         left = self._right_sac[hop] if sacrificial else self._right_pos[hop]
         right = self._left_sac[hop + 1] if sacrificial else self._left_pos[hop + 1]
@@ -207,6 +234,17 @@ class ChainPair:
         self.summary.add(here.name, "generated")
         self.summary.add(there.name, "generated")
         return delivery.bell_index
+
+    def _check_attempt(self, link: EntanglementLink, delivery: Any) -> None:
+        """Raise ValueError if one attempt of ``link`` took longer than the cutoff.
+
+        The runtime side of :meth:`SwapPolicy.check_cutoff`, for link models whose
+        attempts take longer than the cycle time they declare.
+        """
+        cutoff = self.policy.cutoff_ns
+        attempt = delivery.duration_ns / delivery.attempts
+        if cutoff is not None and self._last > 1 and attempt > cutoff:
+            raise cutoff_too_short(cutoff, link.name, attempt, self.route.path, attempt)
 
     def _purify_hop(self, hop: int, bell: int, rounds: int) -> Gen:
         """Pump the hop's kept pair; Bell index 0 if it worked, None if it was spoiled."""
