@@ -38,6 +38,7 @@ __all__ = [
     "NetworkLayerConfig",
     "PurificationConfig",
     "build_network_layer",
+    "cutoff_problems",
     "path_problems",
 ]
 
@@ -175,6 +176,39 @@ def path_problems(
         else:
             ends[pair] = i
     return out
+
+
+def cutoff_problems(
+    layer: NetworkLayerConfig, links: Iterable[tuple[str, str, Any]]
+) -> list[Problem]:
+    """Problems of the memory cutoff against the cycle times of ``links`` (stack1, stack2, cfg).
+
+    A link that a routed path can use (one of its nodes has another link) must
+    make one generation attempt within the cutoff; link types whose cycle time
+    depends on the built model are checked when a path is built.
+    """
+    cutoff = layer.cutoff_time
+    entries = list(links)
+    if cutoff is None:
+        return []
+    degree: dict[str, int] = {}
+    for a, b, _cfg in entries:
+        for name in (a, b):
+            degree[name] = degree.get(name, 0) + 1
+    cycles = []
+    for i, (a, b, cfg) in enumerate(entries):
+        cycle_time = getattr(cfg, "cycle_time_ns", None)
+        if callable(cycle_time) and max(degree[a], degree[b]) > 1:
+            cycles.append((float(cycle_time()), i, a, b))
+    longest = max((c[0] for c in cycles), default=0.0)
+    loc = ("network_layer", "cutoff_time")
+    return [
+        Problem(loc, render_loc(loc),
+                f"{cutoff:g} ns is shorter than one generation attempt on link {a}-{b} "
+                f"(links[{i}]: {cycle:g} ns), which routed pairs may use; set cutoff_time >= "
+                f"{longest:g} ns or null")
+        for cycle, i, a, b in cycles if cutoff < cycle
+    ]
 
 
 def build_network_layer(raw: Any, problems: Problems) -> NetworkLayerConfig | None:
