@@ -7,6 +7,7 @@ section sets its policies (all optional)::
     network_layer:
       cutoff_time: 1.0e6        # ns; discard a stored pair older than this (null: never)
       swap: asap                # asap | doubling (nested, for chains of 2^k + 1 nodes)
+      swap_when: held           # held | known (its swap outcomes arrived) | confirmed
       purification:             # null: no purification
         protocol: dejmps        # bbpssw | dejmps
         scope: hop              # hop | end_to_end
@@ -100,6 +101,14 @@ class NetworkLayerConfig(ConfigModel):
     )
     purification: PurificationConfig | None = Field(
         default=None, description="Entanglement purification; null: none."
+    )
+    swap_when: Literal["held", "known", "confirmed"] = Field(
+        default="held",
+        description="held: a repeater swaps as soon as it holds both pairs (the layer tracks "
+        "the Pauli frame); known: only once the swap outcomes that made each pair have "
+        "reached it over the classical links; confirmed: known, and after a request to and "
+        "an answer from the far node of each pair (which must know its pair too), as "
+        "SeQUeNCe's resource managers pair a swap with its two end nodes.",
     )
     paths: list[list[NodeName]] = Field(
         default_factory=list,

@@ -40,7 +40,9 @@ class Route:
 
     ``stacks[i]`` is the network stack of ``path[i]``; ``links[i]`` joins
     ``path[i]`` and ``path[i + 1]``; ``delay_from_first[i]`` is the classical
-    delay from ``path[0]`` to ``path[i]`` along the path (sum of the clinks).
+    delay from ``path[0]`` to ``path[i]`` along the path (sum of the clinks);
+    ``direct(a, b)`` is the delay of a classical link between nodes ``a`` and
+    ``b`` of the path, or None if they have none.
     """
 
     path: tuple[str, ...]
@@ -49,21 +51,33 @@ class Route:
     delay_from_first: list[float]
     purify_rounds: list[int] | int | None = None
     """Successful purification rounds per hop (scope hop) or end to end (an int); None: none."""
+    direct: Callable[[str, str], float | None] | None = None
+
+    def delay(self, i: int, j: int) -> float:
+        """Classical delay between path nodes ``i`` and ``j``: over their own classical
+        link if they have one and it is faster, else along the path."""
+        along = abs(self.delay_from_first[j] - self.delay_from_first[i])
+        if self.direct is None or abs(j - i) < 2:
+            return along
+        own = self.direct(self.path[i], self.path[j])
+        return along if own is None else min(own, along)
 
     @property
     def end_to_end_delay(self) -> float:
-        """Classical delay from one end node to the other along the path."""
-        return self.delay_from_first[-1]
+        """Classical delay from one end node to the other (see :meth:`delay`)."""
+        return self.delay(0, len(self.path) - 1)
 
 
 class Segment:
     """A pair between two nodes of a path (a hop, or hops joined by swaps)."""
 
-    __slots__ = ("alive", "bell", "born", "left", "reach_first", "reach_last", "right", "swaps")
+    __slots__ = ("alive", "bell", "born", "known_left", "known_right", "left", "reach_first",
+                 "reach_last", "right", "swaps")
 
     def __init__(
         self, left: int, right: int, born: float, bell: int, swaps: int = 0,
         reach_first: float = 0.0, reach_last: float = 0.0,
+        known_left: float = 0.0, known_right: float = 0.0,
     ) -> None:
         self.left = left
         self.right = right
@@ -73,6 +87,9 @@ class Segment:
         # When the last swap outcome of this segment reaches the first/last node.
         self.reach_first = reach_first
         self.reach_last = reach_last
+        # When its left/right node has learned of it (the last swap outcome arrived there).
+        self.known_left = known_left
+        self.known_right = known_right
         self.alive = True
 
 
@@ -108,6 +125,10 @@ class SwapPolicy:
     schedule: str = "asap"
     cutoff_ns: float | None = None
     purification: PurificationPolicy | None = None
+    swap_when: str = "held"
+    """held: a repeater swaps once it holds both halves; known: once the swap outcomes
+    that made both segments have reached it; confirmed: known, and after a request and
+    answer with the far node of each segment (which must know its segment too)."""
 
     def positions_needed(self, end: bool) -> int:
         """Qubit positions a pair needs at an end node or at a repeater."""
@@ -212,7 +233,7 @@ class ChainPair:
                 born = self.sim.now
                 break
         now = self.sim.now
-        self._add(Segment(hop, hop + 1, born, bell, 0, now, now))
+        self._add(Segment(hop, hop + 1, born, bell, 0, now, now, now, now))
 
     def _generate(self, hop: int, sacrificial: bool) -> Gen:
         """One pair on ``hop`` into the kept (or sacrificial) positions; its Bell index."""
@@ -316,6 +337,13 @@ class ChainPair:
             span = self._levels[node]
             if node - left.left != span or right.right - node != span:
                 return
+        if self.policy.swap_when != "held":
+            ready = self._swap_time(node, left, right)
+            if ready > self.sim.now:
+                timer = self.sim.timeout(ready - self.sim.now)
+                timer.callbacks.append(  # type: ignore[union-attr]
+                    lambda _event: self._try_swap(node))
+                return
         left.alive = right.alive = False
         self._left_of[node] = self._right_of[node] = None
         self._right_of[left.left] = None
@@ -323,6 +351,20 @@ class ChainPair:
         self.sim.process(
             self._swap(node, left, right), name=f"{self.route.path[node]}/swap for {self.what}"
         )
+
+    def _swap_time(self, node: int, left: Segment, right: Segment) -> float:
+        """When ``node`` may swap ``left`` and ``right`` under ``swap_when`` known/confirmed."""
+        known = max(left.known_right, right.known_left)
+        if self.policy.swap_when == "known":
+            return known
+        # The request leaves once the repeater knows both segments; each far node answers
+        # once the request arrived and it knows its segment; the swap waits for both answers.
+        route = self.route
+        answers = [known]
+        for far, far_knows in ((left.left, left.known_left), (right.right, right.known_right)):
+            delay = route.delay(node, far)
+            answers.append(max(known + delay, far_knows) + delay)
+        return max(answers)
 
     def _swap(self, node: int, left: Segment, right: Segment) -> Gen:
         stack = self.route.stacks[node]
@@ -337,14 +379,16 @@ class ChainPair:
         self.swaps += 1
         self.summary.add(stack.name, "swapped")
         now = self.sim.now
-        to_first = self.route.delay_from_first[node]
-        to_last = self.route.end_to_end_delay - to_first
+        route = self.route
+        to_first, to_last = route.delay(node, 0), route.delay(node, self._last)
         self._add(Segment(
             left.left, right.right, min(left.born, right.born),
             left.bell ^ right.bell ^ (m2 | (m1 << 1)),
             left.swaps + right.swaps + 1,
             max(left.reach_first, right.reach_first, now + to_first),
             max(left.reach_last, right.reach_last, now + to_last),
+            max(left.known_left, now + route.delay(node, left.left)),
+            max(right.known_right, now + route.delay(node, right.right)),
         ))
 
 
