@@ -37,7 +37,9 @@ from netqsim.network.repeater_chain import ChainPair, Route, Segment, SwapPolicy
 from netqsim.network.routing import Router
 from netqsim.quantum import bell_state, fidelity
 
-__all__ = ["SWAP_SCHEDULES", "SWAP_TIMINGS", "NetworkLayer", "policy_from_config", "router_from_config"]
+__all__ = [
+    "SWAP_SCHEDULES", "SWAP_TIMINGS", "NetworkLayer", "policy_from_config", "router_from_config",
+]
 
 Gen = Generator[Any, Any, Any]
 
