@@ -3,15 +3,19 @@
 Every hop generates a pair with its own link model as soon as the request
 holds qubit positions along the path. A repeater swaps as soon as the policy
 lets it (``asap``: it holds halves of two adjacent segments; ``doubling``:
-the two segments have its nesting level's length) on its own processor:
+the two segments have its nesting level's length) and its ``swap_when``
+timing allows (``held``: at once; ``known``/``confirmed``: once it has
+learned of both segments, and has asked their far nodes) on its own processor:
 CNOT, H on the left half, and both halves measured, with the device's
 durations, gate noise and memory decoherence. The outcomes ``m1`` (left) and
-``m2`` (right) travel to both end nodes along the path's classical links;
-the pair's Bell index is tracked as a Pauli frame (bit 0: X, bit 1: Z), so
-the delivered index is exact and the programs' corrections make the
-requested state. With a memory cutoff, a segment (a pair between two nodes
-of the path, before it reaches end to end) whose oldest hop is older than
-the cutoff is discarded at both its nodes and its hops are generated again.
+``m2`` (right) travel to both end nodes over the classical links (a direct
+one where it is faster than the path); the pair's Bell index is tracked as a
+Pauli frame (bit 0: X, bit 1: Z), so the delivered index is exact and the
+programs' corrections make the requested state. A cutoff shorter than one
+generation attempt of a hop is an error. With a memory cutoff, a segment (a
+pair between two nodes of the path, before it reaches end to end) whose
+oldest hop is older than the cutoff is discarded at both its nodes and its
+hops are generated again.
 """
 
 from __future__ import annotations
