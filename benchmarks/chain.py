@@ -26,16 +26,29 @@ attempt duration            NEGOTIATE + two emission        ``t_cycle = 4 ms``
                             BSM result over 1 ms channels
 link fidelity               memory raw fidelity 0.99,       ``fidelity = 0.99`` (Werner)
                             X/Y/Z errors 1/3 each
-memory coherence            coherence_time 2 s, Pauli       generic device ``T1 = T2 = 1.5 s``
-                            errors 1/3 each (BDS)           (3/4 of 2 s: the same Pauli
-                                                            error rates to first order, and
-                                                            the same pair fidelity)
+memory coherence            coherence_time 2 s: each        generic device ``T1 = T2 = 1.5 s``
+                            memory a Pauli channel, X, Y,   (3/4 of 2 s): a half's Pauli
+                            Z at rate 1/(3 x 2 s) each, so  transfer factors are exp(-t/1.5 s)
+                            a pair whose halves both wait   = exp(-4t/(3 x 2 s)) as in
+                            t keeps 1/4 + (F - 1/4)         SeQUeNCe; pair fidelities agree
+                            exp(-8t/(3 x 2 s))              to 3e-4 after 50 ms (T1 is not
+                                                            unital)
 memories                    memo_size 10 per router,        10 qubits per node; the layer
-                            request reserves 5              holds 1 per end, 2 per repeater
+                            request reserves 5 per hop      holds 1 per end, 2 per repeater
+                            (generates on 5 in parallel)    (one pair at a time)
+swap order                  nested: node i swaps at the     ``swap: doubling`` on chains of
+                            level of its lowest set bit     2^k + 1 nodes (the same order),
+                            (``_get_swapping_neighbors``)   else ``asap``
+swap timing                 a repeater's swap waits for     ``swap_when: confirmed`` (the
+                            the results of the swaps that   same waits over the same 1 ms
+                            made both its pairs, then a     clinks)
+                            request and answer with both
+                            far nodes (resource managers)
 gates, measurements         gate/measurement fidelity 1,    perfect, 0 ns
                             instantaneous
 classical channels          1 ms between all routers        ``default`` clinks, 1 ms, all
-                                                            pairs
+                                                            pairs (the layer uses a direct
+                                                            clink when it is faster)
 detectors                   efficiency 1, no dark counts    (in ``prob_success``)
 request                     router_0 -> router_{N-1},       node 0 -> node N-1, requests of
                             memo 5, fidelity 0.5, 1 s;      10 pairs one after another for
@@ -56,11 +69,14 @@ interpreter (SeQUeNCe needs Python >= 3.12; ``pip install sequence`` into it),
 building the same topology with its ``generate-topology`` (found next to the
 interpreter), and prints its figures and the ratio of wall ms per pair. The
 bar: netqsim at most 1/5 of SeQUeNCe's wall ms per pair on the 9-node chain, at
-equal delivered fidelity (within 0.01). With memory decoherence the two
-simulators' fidelities differ by how long pairs wait in memory, which depends on
-each one's request protocol (SeQUeNCe generates on 5 memories per hop ahead of
-use); ``--coherence-s 0`` removes decoherence from both, so that both deliver
-the Werner product of the links and the speeds compare at equal fidelity.
+equal delivered fidelity (within 0.01). With memory decoherence the delivered
+fidelity depends on how long halves wait in memory, so the swap order and swap
+timing above are SeQUeNCe's (``--swap-when held`` lets netqsim's repeaters swap
+as soon as they hold both halves: fewer waits, higher fidelity); ``--coherence-s
+0`` removes decoherence from both, so that both deliver the Werner product of
+the links. Not mapped: SeQUeNCe's pair decoheres for the 1 ms its herald takes
+(-0.001 per hop), and its 5 memories per hop (more pairs, shorter waits than with
+1 memory, which gives it 0.799 instead of 0.847 on 9 nodes).
 
 Run: ``.venv/bin/python benchmarks/chain.py [--nodes 2 3 5 9] [--sequence-python PATH]``.
 """
@@ -93,12 +109,14 @@ MEMORIES = 10
 
 
 def netqsim_chain(
-    n: int, coherence_s: float = COHERENCE_S, purification: dict[str, Any] | None = None
+    n: int, coherence_s: float = COHERENCE_S, purification: dict[str, Any] | None = None,
+    swap_when: str = "confirmed",
 ) -> Any:
     """The netqsim network mapped from SeQUeNCe's ``linear n`` topology (table above).
 
     ``coherence_s <= 0`` means memories without decoherence; ``purification``
-    is a ``network_layer.purification`` section (None: off).
+    is a ``network_layer.purification`` section (None: off); ``swap_when`` the
+    layer's swap timing.
     """
     t = 0.75 * coherence_s * 1e9 if coherence_s > 0 else 0.0
     device = GenericQDeviceConfig.perfect_config(
@@ -108,8 +126,14 @@ def netqsim_chain(
     names = [f"router_{i}" for i in range(n)]
     config = chain(names, qdevice=device, link=DepolariseLinkConfig(**LINK),
                    clink=DefaultCLinkConfig(delay=CLINK_DELAY_NS), clink_topology="all")
+    hops = n - 1
+    layer: dict[str, Any] = {
+        "swap": "doubling" if hops > 1 and hops & (hops - 1) == 0 else "asap",
+        "swap_when": swap_when,
+    }
     if purification is not None:
-        config.network_layer = {"purification": purification}
+        layer["purification"] = purification
+    config.network_layer = layer
     return config
 
 
@@ -186,10 +210,10 @@ def _scheduled_events(sim: Simulator) -> int:
 
 def run_netqsim(
     n: int, sim_s: float, seed: int, formalism: str, coherence_s: float = COHERENCE_S,
-    purification: dict[str, Any] | None = None,
+    purification: dict[str, Any] | None = None, swap_when: str = "confirmed",
 ) -> dict[str, Any]:
     """One netqsim chain: wall time, events, pairs and their mean fidelity."""
-    config = netqsim_chain(n, coherence_s, purification)
+    config = netqsim_chain(n, coherence_s, purification, swap_when)
     first, last = "router_0", f"router_{n - 1}"
     programs = {first: Requester(last, sim_s * 1e9), last: Responder(first)}
     run_module.Simulator = _CountingSimulator  # type: ignore[misc]
@@ -313,6 +337,8 @@ def main() -> None:
     parser.add_argument("--coherence-s", type=float, default=COHERENCE_S,
                         help="SeQUeNCe's memory coherence time [s] (netqsim: T1 = T2 = 3/4 of "
                         "it); 0: no memory decoherence in either")
+    parser.add_argument("--swap-when", default="confirmed", choices=["held", "known", "confirmed"],
+                        help="netqsim's network_layer.swap_when (confirmed: SeQUeNCe's timing)")
     parser.add_argument("--purification", default=None, metavar="PROTOCOL:SCOPE:TARGET",
                         help="netqsim purifies (e.g. dejmps:hop:0.995); SeQUeNCe's request "
                         "fidelity (its purification target) becomes TARGET too")
@@ -325,14 +351,15 @@ def main() -> None:
     memory = (f"T1=T2={0.75 * args.coherence_s:g} s" if args.coherence_s > 0
               else "no decoherence")
     print(f"chains, {args.sim_s} s simulated; link {LINK}, memory {memory}, "
-          f"clinks {CLINK_DELAY_NS / 1e6} ms, formalism {args.formalism}")
+          f"clinks {CLINK_DELAY_NS / 1e6} ms, formalism {args.formalism}, "
+          f"swap_when {args.swap_when}")
     print(f"{'simulator':9} {'nodes':>5} {'pairs':>6} {'fidelity':>9} {'wall_s':>8} "
           f"{'ms/pair':>10} {'events/s':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.nodes:
             ours = min(
                 (run_netqsim(n, args.sim_s, args.seed, args.formalism, args.coherence_s,
-                             purification) for _ in range(args.repeat)),
+                             purification, args.swap_when) for _ in range(args.repeat)),
                 key=lambda r: r["wall_s"],
             )
             print(_row("netqsim", ours), flush=True)

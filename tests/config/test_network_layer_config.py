@@ -160,3 +160,31 @@ def test_assignment_is_validated() -> None:
     assert info.value.problems == [problem]
     with pytest.raises(ConfigError, match=r"network_layer.swap: must be 'asap' or 'doubling'"):
         net.network_layer = {"swap": "never"}
+
+
+def test_a_cutoff_shorter_than_a_routable_links_attempt_is_named_per_link() -> None:
+    slow = CHAIN.replace(
+        "  - {stack1: A, stack2: C, typ: perfect}\n",
+        "  - {stack1: A, stack2: C, typ: depolarise,\n"
+        "     cfg: {fidelity: 0.9, prob_success: 0.5, t_cycle: 2500}}\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        StackNetworkConfig.from_yaml(slow + "network_layer: {cutoff_time: 1500}\n")
+    assert info.value.problems == [
+        "network_layer.cutoff_time: 1500 ns is shorter than one generation attempt on link A-C "
+        "(links[2]: 2500 ns), which routed pairs may use; set cutoff_time >= 2500 ns or null "
+        "(line 11)"
+    ]
+    assert _load("network_layer: {cutoff_time: 1000}\n").network_layer.cutoff_time == 1000
+
+
+def test_a_link_no_path_can_route_over_is_not_held_to_the_cutoff() -> None:
+    # A-B and C-D are separate pairs of nodes: their pairs never wait for another hop.
+    net = StackNetworkConfig.from_yaml(
+        "stacks:\n"
+        + "".join(f"  - {{name: {n}, qdevice_typ: generic, qdevice_cfg: null}}\n" for n in "ABCD")
+        + "links:\n  - {stack1: A, stack2: B, typ: perfect}\n"
+        "  - {stack1: C, stack2: D, typ: perfect}\n"
+        "network_layer: {cutoff_time: 500}\n"
+    )
+    assert net.network_layer.cutoff_time == 500

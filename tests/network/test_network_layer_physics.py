@@ -181,15 +181,26 @@ def test_the_receiver_reads_the_corrected_pair_through_its_qubit():
 
 
 def test_a_swapped_segment_older_than_the_cutoff_is_discarded_at_its_two_ends():
-    # Hops of 1000, 1000 and 10000 ns (success probability 1), instant swaps, cutoff
-    # 3000 ns. R1 joins A-R1-R2 at 1000; that segment is discarded at A and R2 at 4000
-    # and at 8000 (made again at 5000 and 9000), and swapped by R2 at 10000.
-    links = [PerfectLinkConfig(state_delay=d) for d in (1000, 1000, 10000)]
-    config = with_layer(line(NAMES, links=links), cutoff_time=3000)
-    results = netqsim.run(config, keep_pair("A", "B"), num_times=1, seed=169)
-    (report,) = results.network.pairs
-    assert (report.duration_ns, report.discards, report.swaps) == (10000, 2, 4)
+    # Hops A-R1 and R1-R2 take 1000 ns (success probability 1), R2-B succeeds with
+    # p = 0.3 per 2000 ns cycle; instant swaps; cutoff 2500.5 ns (>= every cycle). R1 joins
+    # A-R1-R2 at 1000 + P d (P = cutoff + 1000: discarded at A and R2 at its end, both hops
+    # made again), so the d-th segment lives in [1000 + P d, 1000 + cutoff + P d]. R2-B's
+    # half waits at most 1000 ns < cutoff: never discarded. A pair after d discards took
+    # d + 2 swaps and was delivered inside the d-th window.
+    cutoff = 2500.5
+    period = cutoff + 1000
+    links = [PerfectLinkConfig(state_delay=1000), PerfectLinkConfig(state_delay=1000),
+             DepolariseLinkConfig(fidelity=1, prob_success=0.3, t_cycle=2000)]
+    config = with_layer(line(NAMES, links=links), cutoff_time=cutoff)
+    results = netqsim.run(config, keep_pair("A", "B"), num_times=30, seed=169)
+    reports = results.network.pairs
+    assert len(reports) == 30
+    for r in reports:
+        assert r.swaps == r.discards + 2
+        assert 1000 + period * r.discards <= r.duration_ns <= 1000 + cutoff + period * r.discards
+        assert r.fidelity == pytest.approx(1, abs=1e-12)
+    total = sum(r.discards for r in reports)
+    assert total > 0
     counts = results.network.counts
-    assert [counts[n]["discarded"] for n in NAMES] == [2, 0, 2, 0]
-    assert [counts[n]["swapped"] for n in NAMES] == [0, 3, 1, 0]
-    assert report.fidelity == pytest.approx(1, abs=1e-12)
+    assert [counts[n]["discarded"] for n in NAMES] == [total, 0, total, 0]
+    assert [counts[n]["swapped"] for n in NAMES] == [0, 30 + total, 30, 0]

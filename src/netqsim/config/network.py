@@ -48,6 +48,7 @@ from .network_layer import (
     LinkCost,
     NetworkLayerConfig,
     build_network_layer,
+    cutoff_problems,
     path_problems,
 )
 from .qdevice import QDEVICE_TYPES, GenericQDeviceConfig, QDeviceConfig
@@ -485,10 +486,11 @@ def topology_problems(
 def _layer_problems(
     layer: NetworkLayerConfig, stacks: list[Any], links: list[Any] | None
 ) -> list[Problem]:
-    """Problems of the pinned paths against the (built) stacks and links."""
+    """Problems of the pinned paths and the cutoff against the (built) stacks and links."""
     names = [s.name for s in stacks if isinstance(s, StackConfig)]
-    pairs = [e.pair for e in links or [] if isinstance(e, LinkConfig)]
-    return path_problems(layer, names, pairs)
+    entries = [e for e in links or [] if isinstance(e, LinkConfig)]
+    return [*path_problems(layer, names, [e.pair for e in entries]),
+            *cutoff_problems(layer, [(e.stack1, e.stack2, e.cfg) for e in entries])]
 
 
 class StackNetworkConfig(ConfigModel):

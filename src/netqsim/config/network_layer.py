@@ -7,6 +7,7 @@ section sets its policies (all optional)::
     network_layer:
       cutoff_time: 1.0e6        # ns; discard a stored pair older than this (null: never)
       swap: asap                # asap | doubling (nested, for chains of 2^k + 1 nodes)
+      swap_when: held           # held | known (its swap outcomes arrived) | confirmed
       purification:             # null: no purification
         protocol: dejmps        # bbpssw | dejmps
         scope: hop              # hop | end_to_end
@@ -38,6 +39,7 @@ __all__ = [
     "NetworkLayerConfig",
     "PurificationConfig",
     "build_network_layer",
+    "cutoff_problems",
     "path_problems",
 ]
 
@@ -99,6 +101,14 @@ class NetworkLayerConfig(ConfigModel):
     )
     purification: PurificationConfig | None = Field(
         default=None, description="Entanglement purification; null: none."
+    )
+    swap_when: Literal["held", "known", "confirmed"] = Field(
+        default="held",
+        description="held: a repeater swaps as soon as it holds both pairs (the layer tracks "
+        "the Pauli frame); known: only once the swap outcomes that made each pair have "
+        "reached it over the classical links; confirmed: known, and after a request to and "
+        "an answer from the far node of each pair (which must know its pair too), as "
+        "SeQUeNCe's resource managers pair a swap with its two end nodes.",
     )
     paths: list[list[NodeName]] = Field(
         default_factory=list,
@@ -175,6 +185,39 @@ def path_problems(
         else:
             ends[pair] = i
     return out
+
+
+def cutoff_problems(
+    layer: NetworkLayerConfig, links: Iterable[tuple[str, str, Any]]
+) -> list[Problem]:
+    """Problems of the memory cutoff against the cycle times of ``links`` (stack1, stack2, cfg).
+
+    A link that a routed path can use (one of its nodes has another link) must
+    make one generation attempt within the cutoff; link types whose cycle time
+    depends on the built model are checked when a path is built.
+    """
+    cutoff = layer.cutoff_time
+    entries = list(links)
+    if cutoff is None:
+        return []
+    degree: dict[str, int] = {}
+    for a, b, _cfg in entries:
+        for name in (a, b):
+            degree[name] = degree.get(name, 0) + 1
+    cycles = []
+    for i, (a, b, cfg) in enumerate(entries):
+        cycle_time = getattr(cfg, "cycle_time_ns", None)
+        if callable(cycle_time) and max(degree[a], degree[b]) > 1:
+            cycles.append((float(cycle_time()), i, a, b))
+    longest = max((c[0] for c in cycles), default=0.0)
+    loc = ("network_layer", "cutoff_time")
+    return [
+        Problem(loc, render_loc(loc),
+                f"{cutoff:g} ns is shorter than one generation attempt on link {a}-{b} "
+                f"(links[{i}]: {cycle:g} ns), which routed pairs may use; set cutoff_time >= "
+                f"{longest:g} ns or null")
+        for cycle, i, a, b in cycles if cutoff < cycle
+    ]
 
 
 def build_network_layer(raw: Any, problems: Problems) -> NetworkLayerConfig | None:

@@ -11,8 +11,8 @@ outcome has reached it. Repeaters run no application: the layer uses their
 processors and qubit positions directly.
 
 Policies come from the config's ``network_layer`` section
-(``cutoff_time``, ``swap``, ``paths``); without one: swap-asap, no cutoff,
-cheapest paths.
+(``cutoff_time``, ``swap``, ``swap_when``, ``purification``,
+``paths``); without one: swap-asap, no cutoff, cheapest paths.
 """
 
 from __future__ import annotations
@@ -37,12 +37,16 @@ from netqsim.network.repeater_chain import ChainPair, Route, Segment, SwapPolicy
 from netqsim.network.routing import Router
 from netqsim.quantum import bell_state, fidelity
 
-__all__ = ["SWAP_SCHEDULES", "NetworkLayer", "policy_from_config", "router_from_config"]
+__all__ = [
+    "SWAP_SCHEDULES", "SWAP_TIMINGS", "NetworkLayer", "policy_from_config", "router_from_config",
+]
 
 Gen = Generator[Any, Any, Any]
 
 #: Values of ``network_layer.swap``.
 SWAP_SCHEDULES = ("asap", "doubling")
+#: Values of ``network_layer.swap_when``.
+SWAP_TIMINGS = ("held", "known", "confirmed")
 
 
 def _setting(section: Any, key: str, default: Any) -> Any:
@@ -54,7 +58,7 @@ def _setting(section: Any, key: str, default: Any) -> Any:
 
 
 def policy_from_config(config: Any) -> SwapPolicy:
-    """The swap schedule and memory cutoff of a network config's ``network_layer``."""
+    """The swap schedule, memory cutoff, purification and swap timing of ``network_layer``."""
     section = getattr(config, "network_layer", None)
     schedule = _setting(section, "swap", "asap") or "asap"
     schedule = getattr(schedule, "value", schedule)
@@ -73,7 +77,13 @@ def policy_from_config(config: Any) -> SwapPolicy:
             _setting(purification, "scope", "hop"),
             float(_setting(purification, "target_fidelity", 1.0)),
         )
-    return SwapPolicy(schedule, None if cutoff is None else float(cutoff), purification)
+    when = _setting(section, "swap_when", "held") or "held"
+    if when not in SWAP_TIMINGS:
+        raise ValueError(
+            f"network_layer.swap_when: {when!r} is not a swap timing; use one of "
+            f"{', '.join(SWAP_TIMINGS)}"
+        )
+    return SwapPolicy(schedule, None if cutoff is None else float(cutoff), purification, when)
 
 
 def router_from_config(config: Any) -> Router:
@@ -134,12 +144,17 @@ class NetworkLayer:
         route = Route(
             path, [self._stacks[name] for name in path],
             [self._links[frozenset(pair)] for pair in itertools.pairwise(path)],
-            delays,
+            delays, direct=self._direct_delay,
         )
         self.policy.levels(route)  # a doubling schedule checks the path length here
+        self.policy.check_cutoff(route)
         self._check_positions(route)
         route.purify_rounds = self._purification_rounds(route)
         return route
+
+    def _direct_delay(self, a: str, b: str) -> float | None:
+        """The delay of the classical link between ``a`` and ``b`` (None if there is none)."""
+        return self._classical.delay(a, b) if self._classical.has_link(a, b) else None
 
     def _check_positions(self, route: Route) -> None:
         """Every node of the path has the communication positions its role needs."""

@@ -3,15 +3,19 @@
 Every hop generates a pair with its own link model as soon as the request
 holds qubit positions along the path. A repeater swaps as soon as the policy
 lets it (``asap``: it holds halves of two adjacent segments; ``doubling``:
-the two segments have its nesting level's length) on its own processor:
+the two segments have its nesting level's length) and its ``swap_when``
+timing allows (``held``: at once; ``known``/``confirmed``: once it has
+learned of both segments, and has asked their far nodes) on its own processor:
 CNOT, H on the left half, and both halves measured, with the device's
 durations, gate noise and memory decoherence. The outcomes ``m1`` (left) and
-``m2`` (right) travel to both end nodes along the path's classical links;
-the pair's Bell index is tracked as a Pauli frame (bit 0: X, bit 1: Z), so
-the delivered index is exact and the programs' corrections make the
-requested state. With a memory cutoff, a segment (a pair between two nodes
-of the path, before it reaches end to end) whose oldest hop is older than
-the cutoff is discarded at both its nodes and its hops are generated again.
+``m2`` (right) travel to both end nodes over the classical links (a direct
+one where it is faster than the path); the pair's Bell index is tracked as a
+Pauli frame (bit 0: X, bit 1: Z), so the delivered index is exact and the
+programs' corrections make the requested state. A cutoff shorter than one
+generation attempt of a hop is an error. With a memory cutoff, a segment (a
+pair between two nodes of the path, before it reaches end to end) whose
+oldest hop is older than the cutoff is discarded at both its nodes and its
+hops are generated again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from netqsim.network.link_layer import EntanglementLink
 from netqsim.network.purification import PairEnd
 from netqsim.network.purification_policy import PurificationPolicy, pump
 
-__all__ = ["ChainPair", "Route", "Segment", "SwapPolicy", "doubling_levels"]
+__all__ = ["ChainPair", "Route", "Segment", "SwapPolicy", "cutoff_too_short", "doubling_levels"]
 
 Gen = Generator[Any, Any, Any]
 
@@ -40,7 +44,9 @@ class Route:
 
     ``stacks[i]`` is the network stack of ``path[i]``; ``links[i]`` joins
     ``path[i]`` and ``path[i + 1]``; ``delay_from_first[i]`` is the classical
-    delay from ``path[0]`` to ``path[i]`` along the path (sum of the clinks).
+    delay from ``path[0]`` to ``path[i]`` along the path (sum of the clinks);
+    ``direct(a, b)`` is the delay of a classical link between nodes ``a`` and
+    ``b`` of the path, or None if they have none.
     """
 
     path: tuple[str, ...]
@@ -49,21 +55,33 @@ class Route:
     delay_from_first: list[float]
     purify_rounds: list[int] | int | None = None
     """Successful purification rounds per hop (scope hop) or end to end (an int); None: none."""
+    direct: Callable[[str, str], float | None] | None = None
+
+    def delay(self, i: int, j: int) -> float:
+        """Classical delay between path nodes ``i`` and ``j``: over their own classical
+        link if they have one and it is faster, else along the path."""
+        along = abs(self.delay_from_first[j] - self.delay_from_first[i])
+        if self.direct is None or abs(j - i) < 2:
+            return along
+        own = self.direct(self.path[i], self.path[j])
+        return along if own is None else min(own, along)
 
     @property
     def end_to_end_delay(self) -> float:
-        """Classical delay from one end node to the other along the path."""
-        return self.delay_from_first[-1]
+        """Classical delay from one end node to the other (see :meth:`delay`)."""
+        return self.delay(0, len(self.path) - 1)
 
 
 class Segment:
     """A pair between two nodes of a path (a hop, or hops joined by swaps)."""
 
-    __slots__ = ("alive", "bell", "born", "left", "reach_first", "reach_last", "right", "swaps")
+    __slots__ = ("alive", "bell", "born", "known_left", "known_right", "left", "reach_first",
+                 "reach_last", "right", "swaps")
 
     def __init__(
         self, left: int, right: int, born: float, bell: int, swaps: int = 0,
         reach_first: float = 0.0, reach_last: float = 0.0,
+        known_left: float = 0.0, known_right: float = 0.0,
     ) -> None:
         self.left = left
         self.right = right
@@ -73,7 +91,21 @@ class Segment:
         # When the last swap outcome of this segment reaches the first/last node.
         self.reach_first = reach_first
         self.reach_last = reach_last
+        # When its left/right node has learned of it (the last swap outcome arrived there).
+        self.known_left = known_left
+        self.known_right = known_right
         self.alive = True
+
+
+def cutoff_too_short(
+    cutoff: float, link: str, attempt: float, path: tuple[str, ...], needed: float
+) -> ValueError:
+    """The error for a cutoff shorter than one generation attempt (``attempt`` ns) on ``link``."""
+    return ValueError(
+        f"network_layer.cutoff_time ({cutoff:g} ns) is shorter than one generation attempt "
+        f"on link {link} ({attempt:g} ns) on the path {'-'.join(path)}: stored halves would be "
+        f"discarded before that hop can deliver; set cutoff_time >= {needed:g} ns or null"
+    )
 
 
 def doubling_levels(hops: int) -> list[int]:
@@ -97,6 +129,10 @@ class SwapPolicy:
     schedule: str = "asap"
     cutoff_ns: float | None = None
     purification: PurificationPolicy | None = None
+    swap_when: str = "held"
+    """held: a repeater swaps once it holds both halves; known: once the swap outcomes
+    that made both segments have reached it; confirmed: known, and after a request and
+    answer with the far node of each segment (which must know its segment too)."""
 
     def positions_needed(self, end: bool) -> int:
         """Qubit positions a pair needs at an end node or at a repeater."""
@@ -105,6 +141,21 @@ class SwapPolicy:
         if scope == "hop" or (scope == "end_to_end" and end):
             return 2 * keep  # a sacrificial position next to each kept half
         return keep
+
+    def check_cutoff(self, route: Route) -> None:
+        """Raise ValueError if the cutoff is shorter than one attempt on a hop of ``route``.
+
+        A stored half then lives less than one generation attempt of the hop it
+        waits for, so pairs are discarded over and over and the request may never end.
+        """
+        cutoff = self.cutoff_ns
+        if cutoff is None or len(route.path) < 3:
+            return
+        cycles = [(link.model.cycle_time_ns, link.name) for link in route.links]
+        longest = max(cycle for cycle, _name in cycles)
+        for cycle, name in cycles:
+            if cutoff < cycle:
+                raise cutoff_too_short(cutoff, name, cycle, route.path, longest)
 
     def levels(self, route: Route) -> list[int] | None:
         """Per node the segment length it waits for (doubling), or None (asap)."""
@@ -186,7 +237,7 @@ class ChainPair:
                 born = self.sim.now
                 break
         now = self.sim.now
-        self._add(Segment(hop, hop + 1, born, bell, 0, now, now))
+        self._add(Segment(hop, hop + 1, born, bell, 0, now, now, now, now))
 
     def _generate(self, hop: int, sacrificial: bool) -> Gen:
         """One pair on ``hop`` into the kept (or sacrificial) positions; its Bell index."""
@@ -197,6 +248,7 @@ class ChainPair:
             delivery = yield from link.generate()
         finally:
             link.release()
+        self._check_attempt(link, delivery)
         here, there = route.stacks[hop], route.stacks[hop + 1]
         left = self._right_sac[hop] if sacrificial else self._right_pos[hop]
         right = self._left_sac[hop + 1] if sacrificial else self._left_pos[hop + 1]
@@ -207,6 +259,17 @@ class ChainPair:
         self.summary.add(here.name, "generated")
         self.summary.add(there.name, "generated")
         return delivery.bell_index
+
+    def _check_attempt(self, link: EntanglementLink, delivery: Any) -> None:
+        """Raise ValueError if one attempt of ``link`` took longer than the cutoff.
+
+        The runtime side of :meth:`SwapPolicy.check_cutoff`, for link models whose
+        attempts take longer than the cycle time they declare.
+        """
+        cutoff = self.policy.cutoff_ns
+        attempt = delivery.duration_ns / delivery.attempts
+        if cutoff is not None and self._last > 1 and attempt > cutoff:
+            raise cutoff_too_short(cutoff, link.name, attempt, self.route.path, attempt)
 
     def _purify_hop(self, hop: int, bell: int, rounds: int) -> Gen:
         """Pump the hop's kept pair; Bell index 0 if it worked, None if it was spoiled."""
@@ -278,6 +341,13 @@ class ChainPair:
             span = self._levels[node]
             if node - left.left != span or right.right - node != span:
                 return
+        if self.policy.swap_when != "held":
+            ready = self._swap_time(node, left, right)
+            if ready > self.sim.now:
+                timer = self.sim.timeout(ready - self.sim.now)
+                timer.callbacks.append(  # type: ignore[union-attr]
+                    lambda _event: self._try_swap(node))
+                return
         left.alive = right.alive = False
         self._left_of[node] = self._right_of[node] = None
         self._right_of[left.left] = None
@@ -285,6 +355,20 @@ class ChainPair:
         self.sim.process(
             self._swap(node, left, right), name=f"{self.route.path[node]}/swap for {self.what}"
         )
+
+    def _swap_time(self, node: int, left: Segment, right: Segment) -> float:
+        """When ``node`` may swap ``left`` and ``right`` under ``swap_when`` known/confirmed."""
+        known = max(left.known_right, right.known_left)
+        if self.policy.swap_when == "known":
+            return known
+        # The request leaves once the repeater knows both segments; each far node answers
+        # once the request arrived and it knows its segment; the swap waits for both answers.
+        route = self.route
+        answers = [known]
+        for far, far_knows in ((left.left, left.known_left), (right.right, right.known_right)):
+            delay = route.delay(node, far)
+            answers.append(max(known + delay, far_knows) + delay)
+        return max(answers)
 
     def _swap(self, node: int, left: Segment, right: Segment) -> Gen:
         stack = self.route.stacks[node]
@@ -299,14 +383,16 @@ class ChainPair:
         self.swaps += 1
         self.summary.add(stack.name, "swapped")
         now = self.sim.now
-        to_first = self.route.delay_from_first[node]
-        to_last = self.route.end_to_end_delay - to_first
+        route = self.route
+        to_first, to_last = route.delay(node, 0), route.delay(node, self._last)
         self._add(Segment(
             left.left, right.right, min(left.born, right.born),
             left.bell ^ right.bell ^ (m2 | (m1 << 1)),
             left.swaps + right.swaps + 1,
             max(left.reach_first, right.reach_first, now + to_first),
             max(left.reach_last, right.reach_last, now + to_last),
+            max(left.known_left, now + route.delay(node, left.left)),
+            max(right.known_right, now + route.delay(node, right.right)),
         ))
 
 
