@@ -15,7 +15,8 @@ ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 def test_every_notebook_is_collected():
     assert [p.name for p in ALL] == [
-        "01_getting_started.ipynb", "02_parameter_sweep.ipynb", "03_event_based.ipynb"]
+        "01_getting_started.ipynb", "02_parameter_sweep.ipynb", "03_event_based.ipynb",
+        "04_repeater_chain.ipynb"]
 
 
 @pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
