@@ -8,7 +8,13 @@ from tests.network.network_layer_helpers import line, with_layer
 
 import netqsim
 import netqsim.config.network as network_config
-from netqsim.config import ConfigError, DepolariseLinkConfig, HeraldedLinkConfig, PerfectLinkConfig
+from netqsim.config import (
+    ConfigError,
+    DepolariseLinkConfig,
+    GenericQDeviceConfig,
+    HeraldedLinkConfig,
+    PerfectLinkConfig,
+)
 from netqsim.kernel import ProcessError
 from netqsim.network.links import build_link_model
 from netqsim.network.repeater_chain import SwapPolicy
@@ -76,3 +82,24 @@ def test_a_cutoff_on_a_direct_link_is_not_checked():
                         cutoff_time=500)
     results = netqsim.run(config, keep_pair("A", "B"), num_times=2, seed=174)
     assert len(results["A"]) == 2
+
+
+def test_a_swap_longer_than_the_cutoff_is_an_error_not_an_endless_run():
+    # Repeaters whose swap (CNOT 100 us, H, two measurements) outlasts a 50 us cutoff: every
+    # swapped segment that must wait is older than the cutoff when it is made. On this
+    # deterministic 4-node chain the request used to be discarded and regenerated forever.
+    slow = GenericQDeviceConfig.perfect_config(num_qubits=4, T1=0, T2=0)
+    config = with_layer(line(["A", "R1", "R2", "B"], devices={"R1": slow, "R2": slow}),
+                        cutoff_time=50_000)
+    with pytest.raises(ProcessError) as info:
+        netqsim.run(config, keep_pair("A", "B"), num_times=1, seed=173)
+    assert isinstance(info.value.exception, ValueError)
+    assert str(info.value.exception) == (
+        "network_layer.cutoff_time (50000 ns) is shorter than the entanglement swap at "
+        "repeater 'R1' (101000 ns: CNOT, H and two measurements on its device) on the path "
+        "A-R1-R2-B: every swapped segment is older than the cutoff when it is made; set "
+        "cutoff_time >= 101000 ns or null")
+    # On three nodes the one swap delivers the pair end to end: nothing to store, it runs.
+    three = with_layer(line(["A", "R1", "B"], devices={"R1": slow}), cutoff_time=50_000)
+    results = netqsim.run(three, keep_pair("A", "B"), num_times=2, seed=173)
+    assert len(results.network.pairs) == 2

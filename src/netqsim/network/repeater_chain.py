@@ -12,10 +12,10 @@ durations, gate noise and memory decoherence. The outcomes ``m1`` (left) and
 one where it is faster than the path); the pair's Bell index is tracked as a
 Pauli frame (bit 0: X, bit 1: Z), so the delivered index is exact and the
 programs' corrections make the requested state. A cutoff shorter than one
-generation attempt of a hop is an error. With a memory cutoff, a segment (a
-pair between two nodes of the path, before it reaches end to end) whose
-oldest hop is older than the cutoff is discarded at both its nodes and its
-hops are generated again.
+generation attempt of a hop, or than a swap whose segment must be stored, is
+an error. With a memory cutoff, a segment (a pair between two nodes of the
+path, before it reaches end to end) whose oldest hop is older than the cutoff
+is discarded at both its nodes and its hops are generated again.
 """
 
 from __future__ import annotations
@@ -271,6 +271,24 @@ class ChainPair:
         if cutoff is not None and self._last > 1 and attempt > cutoff:
             raise cutoff_too_short(cutoff, link.name, attempt, self.route.path, attempt)
 
+    def _check_swap(self, repeater: str, took: float, left: Segment, right: Segment) -> None:
+        """Raise ValueError if a swap that leaves a segment to store took longer than the cutoff.
+
+        Such a segment is older than the cutoff the moment it is made, so it is
+        discarded unless another swap takes it at that very instant: on a
+        deterministic chain of four or more nodes the request would never end.
+        """
+        cutoff = self.policy.cutoff_ns
+        end_to_end = left.left == 0 and right.right == self._last
+        if cutoff is not None and not end_to_end and took > cutoff:
+            raise ValueError(
+                f"network_layer.cutoff_time ({cutoff:g} ns) is shorter than the entanglement "
+                f"swap at repeater {repeater!r} ({took:g} ns: CNOT, H and two measurements on "
+                f"its device) on the path {'-'.join(self.route.path)}: every swapped segment "
+                f"is older than the cutoff when it is made; set cutoff_time >= {took:g} ns "
+                "or null"
+            )
+
     def _purify_hop(self, hop: int, bell: int, rounds: int) -> Gen:
         """Pump the hop's kept pair; Bell index 0 if it worked, None if it was spoiled."""
         route = self.route
@@ -374,6 +392,7 @@ class ChainPair:
         stack = self.route.stacks[node]
         processor = stack.processor
         a, b = self._left_pos[node], self._right_pos[node]
+        started = self.sim.now
         yield from processor.gate("cnot", (a, b))
         yield from processor.gate("h", (a,))
         m1 = yield from processor.measure(a)
@@ -383,6 +402,7 @@ class ChainPair:
         self.swaps += 1
         self.summary.add(stack.name, "swapped")
         now = self.sim.now
+        self._check_swap(stack.name, now - started, left, right)
         route = self.route
         to_first, to_last = route.delay(node, 0), route.delay(node, self._last)
         self._add(Segment(
