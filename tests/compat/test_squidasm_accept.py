@@ -7,7 +7,10 @@ of the example that needed the behaviour (see ``/work/notes/acceptance.md``):
   ``SnippetLogManager`` (imported from ``squidasm.sim.stack.common``);
 - ``accept_raw_create_args``: the custom-subroutine link-layer example commits
   hand-written NetQASM whose ``create_epr`` argument array has the 20 entries
-  of older netqasm versions (netqasm 2.3 writes 22; SquidASM reads by position).
+  of older netqasm versions (netqasm 2.3 writes 22; SquidASM reads by position);
+- ``accept_stalled_run``: the logging tutorial (3.2) stalls in about a quarter
+  of its unseeded runs (a noisy "continue" bit decoded wrongly stops Bob
+  early); SquidASM's run() then returns what finished.
 """
 
 from __future__ import annotations
@@ -41,3 +44,24 @@ def test_create_epr_reads_a_20_entry_argument_array_by_position() -> None:
         "alice [1, 0, 0, 1] bob [1, 0, 0, 1]\n"
         "alice [1, 1, 1, 1] bob [1, 1, 1, 1]\n"
     )
+
+
+def test_a_stalled_run_returns_what_finished_with_a_warning_and_the_next_run_works() -> None:
+    done = run_cli(script("accept_stalled_run"))
+    assert done.returncode == 0, done.stderr
+    # 1000 ns classical link: Bob answers at 1000 and 3000 ns and stops; Alice's
+    # third question arrives at 5000 ns and nothing answers it
+    assert done.stdout == (
+        "stalled run: [] [{'answered at': 3000.0}]\n"
+        "next run: ['answer to question 0', 'answer to question 1'] "
+        "[{'answered at': 3000.0}]\n"
+    )
+    lines = done.stderr.splitlines()
+    assert lines[0].endswith(
+        "run_simulation.py:48: StalledRunWarning: simulation stalled at t=5000 ns: no events "
+        "are left but 1 process(es) still wait:"
+    )
+    assert lines[1] == ("  - process 'Alice/asking' waits on recv() on channel "
+                        "\"Bob->Alice ('csocket', 0, 'answering', 'asking')\"")
+    assert lines[2] == ("As in SquidASM, run() returns the iterations that finished "
+                        "(Alice 0, Bob 1 of 1).")
