@@ -55,6 +55,8 @@ TESTED_SIGNATURES = {
                           "arg_array_address, ent_results_array_address)",
         "_do_recv_epr": "(self, subroutine_id, remote_node_id, epr_socket_id, q_array_address, "
                         "ent_results_array_address)",
+        "_get_create_request": "(self, subroutine_id, remote_node_id, epr_socket_id, "
+                               "arg_array_address)",
         "_get_purpose_id": "(self, remote_node_id, epr_socket_id)",
         "_execute_commands": "(self, subroutine_id, commands)",
         "_execute_command": "(self, subroutine_id, command)",

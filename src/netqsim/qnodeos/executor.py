@@ -20,7 +20,7 @@ from netqasm.backend.executor import Executor
 from netqasm.backend.messages import ReturnArrayMessage
 from netqasm.lang.instr.base import NetQASMInstruction
 from netqasm.lang.operand import Register
-from netqasm.qlink_compat import ReturnType, get_creator_node_id
+from netqasm.qlink_compat import LinkLayerCreate, ReturnType, get_creator_node_id
 
 from netqsim.hardware.errors import NoQubitError, UnsupportedInstruction
 from netqsim.kernel import Event, Simulator
@@ -31,6 +31,7 @@ from netqsim.qnodeos.checks import (
     SubroutineLimits,
     check_subroutine,
 )
+from netqsim.qnodeos.create_args import create_request
 from netqsim.qnodeos.dispatch import (
     GEN,
     PLAIN,
@@ -430,6 +431,16 @@ class NodeExecutor(InstructionHandlers, Executor):
         return super()._do_create_epr(
             subroutine_id=subroutine_id, remote_node_id=remote_node_id, **kwargs
         )
+
+    def _get_create_request(self, subroutine_id: int, remote_node_id: int,
+                            epr_socket_id: int, arg_array_address: int) -> LinkLayerCreate:
+        # netqasm insists on its own array length; SquidASM reads by position,
+        # and NetQASM files for older netqasm write fewer fields (see create_args).
+        purpose_id = self._get_purpose_id(remote_node_id=remote_node_id,
+                                          epr_socket_id=epr_socket_id)
+        app_id = self._get_app_id(subroutine_id=subroutine_id)
+        args = self._app_arrays[app_id][arg_array_address, :]
+        return create_request(remote_node_id, purpose_id, args)
 
     def _do_recv_epr(self, subroutine_id: int, remote_node_id: int, **kwargs: Any) -> Any:
         self._require_network_stack(remote_node_id)

@@ -11,13 +11,14 @@ from netqasm.backend.messages import Signal, SignalMessage
 from netqsim.config import StackNetworkConfig
 from netqsim.host.program import Program
 from netqsim.host.statemachine import StateMachineError
-from netqsim.kernel import ProcessError, Simulator
+from netqsim.kernel import DeadlockError, ProcessError, Simulator
 from netqsim.network.layer_report import NetworkSummary
 from netqsim.qnodeos.errors import InstructionError
 from netqsim.runtime.network import Network
 
 ProgramsArg = Mapping[str, Program | Sequence[Program]]
 MODES = ("shared", "fresh")
+ON_STALL = ("raise", "return")
 
 # Errors the documentation promises from run() itself, not wrapped in the
 # kernel's ProcessError (which says which process failed when).
@@ -38,18 +39,22 @@ class RunResults(list):  # type: ignore[type-arg]
     each simulation ended, and ``seed`` the seed that reproduces the run.
     ``network`` is the network layer's summary: pairs generated, swapped,
     discarded and delivered per node, and a report per pair delivered over a
-    path (added up over the simulations of ``mode="fresh"``).
+    path (added up over the simulations of ``mode="fresh"``). ``stalls`` lists
+    the :class:`~netqsim.kernel.DeadlockError` of each simulation that stalled
+    (only with ``on_stall="return"``; empty otherwise).
     """
 
     def __init__(
         self, names: Sequence[str], per_node: Sequence[list[Any]], seed: int,
         end_times: list[float], network: NetworkSummary | None = None,
+        stalls: Sequence[DeadlockError] = (),
     ) -> None:
         super().__init__(per_node)
         self.node_names = list(names)
         self.seed = seed
         self.end_times = end_times
         self.network = network if network is not None else NetworkSummary()
+        self.stalls = list(stalls)
 
     def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
         if isinstance(key, str):
@@ -93,8 +98,8 @@ def _normalise_programs(
 
 def _simulate(
     config: StackNetworkConfig, programs: dict[str, list[Program]], iterations: int,
-    seed: int, formalism: str,
-) -> tuple[dict[str, list[list[Any]]], float, NetworkSummary]:
+    seed: int, formalism: str, on_stall: str = "raise",
+) -> tuple[dict[str, list[list[Any]]], float, NetworkSummary, DeadlockError | None]:
     sim = Simulator(seed=seed)
     network = Network(config, sim, formalism=formalism, programs=programs)
     collected: dict[str, list[list[Any]]] = {}
@@ -113,11 +118,18 @@ def _simulate(
         sim.run()
     except ProcessError as error:
         failure = _documented(error)
+    except DeadlockError as stall:
+        if on_stall == "raise":
+            raise
+        # Abandoned as SquidASM abandons it: the programs that still wait keep
+        # the iterations they finished, and no controller is stopped (an
+        # application mid-subroutine would not let it stop).
+        return collected, sim.now, network.network_layer.summary, stall
     if failure is not None:
         raise failure  # outside the handler: the error keeps its own __cause__
     end = sim.now
     sim.run(until=sim.process(_stop_controllers(network), name="netqsim.run/STOP"))
-    return collected, end, network.network_layer.summary
+    return collected, end, network.network_layer.summary, None
 
 
 def _documented(error: ProcessError) -> BaseException:
@@ -166,6 +178,7 @@ def run(
     *,
     mode: str = "shared",
     formalism: str = "dm",
+    on_stall: str = "raise",
 ) -> RunResults:
     """Run ``programs`` (node name -> Program) ``num_times`` times on ``config``.
 
@@ -177,20 +190,29 @@ def run(
     each iteration, with its own seed derived from ``seed``, so iterations are
     independent.
 
+    A simulation that runs out of events while programs still wait raises
+    :class:`~netqsim.kernel.DeadlockError` (naming who waits on what). With
+    ``on_stall="return"`` it ends there instead, as SquidASM's run does: each
+    node's list holds the iterations its programs finished, up to the first
+    unfinished one, and ``results.stalls`` holds the error.
+
     The same seed gives the same results, in any process.
     """
     if not isinstance(num_times, int) or num_times < 1:
         raise ValueError(f"num_times must be a positive integer, got {num_times!r}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    if on_stall not in ON_STALL:
+        raise ValueError(f"on_stall must be one of {', '.join(ON_STALL)}; got {on_stall!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     groups = _normalise_programs(config, programs)
     if mode == "shared":
-        runs = [_simulate(config, groups, num_times, seed, formalism)]
+        runs = [_simulate(config, groups, num_times, seed, formalism, on_stall)]
     else:
         children = np.random.SeedSequence(seed).generate_state(num_times, dtype=np.uint64)
-        runs = [_simulate(config, groups, 1, int(child), formalism) for child in children]
+        runs = [_simulate(config, groups, 1, int(child), formalism, on_stall)
+                for child in children]
     per_node: list[list[Any]] = []
     for node in config.stack_names:
         iterations: list[Any] = []
@@ -200,6 +222,8 @@ def run(
                 break
             run_index, iteration = (0, i) if mode == "shared" else (i, 0)
             lists = runs[run_index][0][node]
+            if any(len(results) <= iteration for results in lists):
+                break  # a stalled simulation: this iteration did not finish
             if len(group) == 1:
                 iterations.append(lists[0][iteration])
             else:
@@ -208,6 +232,7 @@ def run(
                 )
         per_node.append(iterations)
     return RunResults(
-        config.stack_names, per_node, seed, [end for _, end, _ in runs],
-        NetworkSummary.merged(summary for _, _, summary in runs),
+        config.stack_names, per_node, seed, [end for _, end, _, _ in runs],
+        NetworkSummary.merged(summary for _, _, summary, _ in runs),
+        [stall for _, _, _, stall in runs if stall is not None],
     )

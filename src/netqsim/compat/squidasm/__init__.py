@@ -36,6 +36,7 @@ MODULES: tuple[ModuleMap, ...] = (
     ModuleMap("squidasm.sim.stack.csocket", _P + "stack_program", ("ClassicalSocket",)),
     ModuleMap("squidasm.sim.stack.common", _P + "logs"),
     ModuleMap("netsquid_netbuilder.logger", _P + "logs"),
+    ModuleMap("netsquid_driver.logger", _P + "logs"),
     ModuleMap("squidasm.util", _P + "util", _UTIL),
     ModuleMap("squidasm.util.util", _P + "util", _UTIL),
     ModuleMap("squidasm.util.routines", _P + "routines"),

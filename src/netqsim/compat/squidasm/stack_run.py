@@ -6,10 +6,16 @@ calls, and returns netqsim's results: one list per stack in config order,
 one result per iteration, as SquidASM returns them. Each program is handed to
 netqsim inside a thin wrapper that shows the session the simulation's clock
 when the program starts, so ``netsquid.sim_time()`` reads it.
+
+A simulation that stalls (programs still wait when nothing is left to happen,
+e.g. one side stops early on a wrongly decoded bit) ends as SquidASM's does:
+the run returns the iterations each node finished, and a
+:class:`StalledRunWarning` says who waited on what.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +25,11 @@ from netqsim.host.program import Program, ProgramContext, ProgramMeta
 from netqsim.runtime.run import RunResults
 from netqsim.runtime.run import run as netqsim_run
 
-__all__ = ["run"]
+__all__ = ["StalledRunWarning", "run"]
+
+
+class StalledRunWarning(RuntimeWarning):
+    """A run stalled and returned only the iterations that finished (as SquidASM does)."""
 
 
 def run(
@@ -29,13 +39,22 @@ def run(
 ) -> RunResults:
     """Run ``programs`` (stack name -> program) ``num_times`` times on ``config``.
 
-    As SquidASM's: all iterations in one simulation. The seed is the next one
-    of the session's stream (see :class:`netqsim.compat.session.Session`).
+    As SquidASM's: all iterations in one simulation, and a simulation that
+    stalls returns what finished (with a :class:`StalledRunWarning`). The seed
+    is the next one of the session's stream (see
+    :class:`netqsim.compat.session.Session`).
     """
     active = current_session()
     watched = {node: _watch(value, active) for node, value in programs.items()}
-    return netqsim_run(config, watched, num_times=num_times, seed=active.next_seed(),
-                       formalism=active.formalism)
+    results = netqsim_run(config, watched, num_times=num_times, seed=active.next_seed(),
+                          formalism=active.formalism, on_stall="return")
+    for stall in results.stalls:
+        finished = ", ".join(f"{name} {len(runs)}" for name, runs in results.by_node().items())
+        warnings.warn(
+            f"{stall}\nAs in SquidASM, run() returns the iterations that finished "
+            f"({finished} of {num_times}).", StalledRunWarning, stacklevel=2,
+        )
+    return results
 
 
 class _Clocked(Program):
