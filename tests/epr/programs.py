@@ -386,3 +386,29 @@ class RspRecv(Program):
         m = measure_in(q, self.basis)
         yield from conn.flush()
         return {"m": [int(m)], "basis": self.basis}
+
+
+class SequentialMeasure(Program):
+    """``count`` sequential pairs (``create_keep``/``recv_keep``), each measured by a post routine.
+
+    Sequential pairs fit in one communication qubit per end node; returns ``{"m": [...]}``.
+    """
+
+    def __init__(self, peer: str, role: str, count: int) -> None:
+        self.peer, self.role, self.count = peer, role, count
+
+    @property
+    def meta(self) -> ProgramMeta:
+        return ProgramMeta(name=f"seq_{self.role}", epr_sockets=[self.peer], max_qubits=2)
+
+    def run(self, context: Any) -> Any:
+        conn, epr = context.connection, context.epr_sockets[self.peer]
+        outcomes = conn.new_array(self.count)
+
+        def measure(_: Any, qubit: Any, index: Any) -> None:
+            qubit.measure(future=outcomes.get_future_index(index))
+
+        request = epr.create_keep if self.role == "create" else epr.recv_keep
+        request(number=self.count, sequential=True, post_routine=measure)
+        yield from conn.flush()
+        return {"m": [int(outcomes.get_future_index(i)) for i in range(self.count)]}

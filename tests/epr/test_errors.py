@@ -1,7 +1,7 @@
 """Errors instead of hangs: EPR sockets without a link, requests that can never be served."""
 
 import pytest
-from tests.epr.programs import KeepMeasure, device, keep_pair, paired
+from tests.epr.programs import KeepMeasure, SequentialMeasure, device, keep_pair, paired
 
 import netqsim
 from netqsim import Program, ProgramMeta
@@ -53,29 +53,11 @@ def test_a_request_nobody_receives_names_the_request():
 
 def test_sequential_request_with_one_qubit_is_served():
     # The same two pairs with sequential=True and a post routine fit in one qubit.
-    class Sequential(Program):
-        def __init__(self, peer, role):
-            self.peer, self.role = peer, role
-
-        @property
-        def meta(self):
-            return ProgramMeta(name=f"seq_{self.role}", epr_sockets=[self.peer], max_qubits=2)
-
-        def run(self, context):
-            conn, epr = context.connection, context.epr_sockets[self.peer]
-            outcomes = conn.new_array(2)
-
-            def measure(_, qubit, index):
-                qubit.measure(future=outcomes.get_future_index(index))
-
-            request = epr.create_keep if self.role == "create" else epr.recv_keep
-            request(number=2, sequential=True, post_routine=measure)
-            yield from conn.flush()
-            return {"m": [int(outcomes.get_future_index(i)) for i in range(2)]}
 
     config = two_nodes(qdevice=device(num_qubits=1))
     results = netqsim.run(
-        config, {"Alice": Sequential("Bob", "create"), "Bob": Sequential("Alice", "recv")},
+        config, {"Alice": SequentialMeasure("Bob", "create", 2),
+             "Bob": SequentialMeasure("Alice", "recv", 2)},
         num_times=20, seed=74,
     )
     assert all(a["m"] == b["m"] for a, b in paired(results))

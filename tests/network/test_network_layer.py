@@ -9,6 +9,7 @@ from tests.epr.programs import (
     MeasureDirectly,
     RspCreate,
     RspRecv,
+    SequentialMeasure,
     device,
     keep_pair,
     paired,
@@ -162,29 +163,11 @@ def test_a_direct_link_still_serves_neighbours_and_is_counted():
 
 
 def test_sequential_pairs_with_a_post_routine_fit_one_qubit_per_end_node():
-    class Sequential(Program):
-        def __init__(self, peer, role):
-            self.peer, self.role = peer, role
-
-        @property
-        def meta(self):
-            return ProgramMeta(name=f"seq_{self.role}", epr_sockets=[self.peer], max_qubits=2)
-
-        def run(self, context):
-            conn, epr = context.connection, context.epr_sockets[self.peer]
-            outcomes = conn.new_array(3)
-
-            def measure(_, qubit, index):
-                qubit.measure(future=outcomes.get_future_index(index))
-
-            request = epr.create_keep if self.role == "create" else epr.recv_keep
-            request(number=3, sequential=True, post_routine=measure)
-            yield from conn.flush()
-            return {"m": [int(outcomes.get_future_index(i)) for i in range(3)]}
 
     one_qubit = device(num_qubits=1)
     config = line(["A", "R1", "R2", "B"], devices={"A": one_qubit, "B": one_qubit})
-    results = netqsim.run(config, {"A": Sequential("B", "create"), "B": Sequential("A", "recv")},
+    results = netqsim.run(config, {"A": SequentialMeasure("B", "create", 3),
+                                    "B": SequentialMeasure("A", "recv", 3)},
                           num_times=10, seed=152)
     assert all(a["m"] == b["m"] for a, b in paired(results, "A", "B"))
     assert len(results.network.pairs) == 30
