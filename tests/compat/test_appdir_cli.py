@@ -108,3 +108,18 @@ def test_bad_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert "'maybe' is not a valid boolean" in capsys.readouterr().err
     assert main(["simulate", "--app-dir", str(APPS / "missing")]) == 1
     assert "does not exist or is not a folder" in capsys.readouterr().err
+
+
+def test_an_app_that_fails_at_import_is_a_user_error_naming_its_file(tmp_path: Path) -> None:
+    app = tmp_path / "app_alice.py"
+    for source, reason in (
+        ("def main(app_config=None:\n", "importing it failed: SyntaxError: "),
+        ("raise RuntimeError('boom at import')\n",
+         "importing it failed: RuntimeError: boom at import"),
+        ("import a_module_nobody_has\n", "No module named 'a_module_nobody_has'"),
+    ):
+        app.write_text(source)
+        done = simulate("--app-dir", str(tmp_path), "--log-dir", str(tmp_path / "log"))
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"netqsim: error: {app}: {reason}"), done.stderr
+        assert "internal error" not in done.stderr

@@ -89,11 +89,17 @@ def load_main(folder: AppFolder, role: str) -> Callable[..., Any]:
     ``netqasm.sdk.external`` names are netqsim's.
     """
     name = folder.files[role][:-len(".py")]
+    file = folder.path / folder.files[role]
     sys.modules.pop(name, None)  # always this folder's file, not a module of an earlier run
-    module = importlib.import_module(name)
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise ImportError(f"{file}: {exc}", name=exc.name, path=exc.path) from exc
+    except Exception as exc:  # the app's own code failed at import: say whose
+        raise AppFolderError(f"{file}: importing it failed: {type(exc).__name__}: {exc}") from exc
     main = getattr(module, "main", None)
     if main is None or not callable(main):
         raise AppFolderError(
-            f"{folder.path / folder.files[role]} has no function main: netqasm runs "
+            f"{file} has no function main: netqasm runs "
             f"main(app_config=..., **inputs) of every app_<role>.py")
     return main
