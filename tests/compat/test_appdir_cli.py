@@ -123,3 +123,22 @@ def test_an_app_that_fails_at_import_is_a_user_error_naming_its_file(tmp_path: P
         assert done.returncode == 1
         assert done.stderr.startswith(f"netqsim: error: {app}: {reason}"), done.stderr
         assert "internal error" not in done.stderr
+
+
+def test_inputs_that_main_cannot_take_are_named_before_the_run(tmp_path: Path) -> None:
+    (tmp_path / "app_alice.py").write_text("def main(app_config=None, x=0):\n    return x\n")
+    (tmp_path / "alice.yaml").write_text("y: 2\n")
+    done = simulate("--app-dir", str(tmp_path), "--log-dir", str(tmp_path / "log"))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"netqsim: error: {tmp_path / 'app_alice.py'}: main(app_config=None, x=0) cannot be "
+        "called with app_config, y (inputs from alice.yaml): got an unexpected keyword "
+        "argument 'y'\n")
+    (tmp_path / "alice.yaml").write_text("x: 2\n")
+    # without the simulation context netqasm passes no app_config: main must not need it
+    (tmp_path / "app_alice.py").write_text("def main(app_config, x):\n    return x\n")
+    done = simulate("--app-dir", str(tmp_path), "--log-dir", str(tmp_path / "log"),
+                    "--no-sim-context")
+    assert done.returncode == 1
+    assert "main(app_config, x) cannot be called with x (inputs from alice.yaml): missing a " \
+        "required argument: 'app_config'" in done.stderr

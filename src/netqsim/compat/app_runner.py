@@ -131,7 +131,7 @@ def simulate_application(
     sys.path.insert(0, str(folder.path))
     try:
         with compat_imports(NETQASM_MAPS), running(run), Baton(sim) as baton:
-            mains = {role: load_main(folder, role) for role in folder.files}
+            mains = {role: load_main(folder, role, sim_context) for role in folder.files}
             sim.process(
                 _rounds(run, baton, folder, mains, num, log_config, sim_context, results),
                 name="netqsim simulate")

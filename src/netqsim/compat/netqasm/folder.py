@@ -9,6 +9,7 @@ to the node that runs it (default: the node named like the role).
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,11 +83,12 @@ def load_app_folder(path: str | Path) -> AppFolder:
     return AppFolder(folder.resolve(), files, inputs, roles)
 
 
-def load_main(folder: AppFolder, role: str) -> Callable[..., Any]:
+def load_main(folder: AppFolder, role: str, app_config: bool = True) -> Callable[..., Any]:
     """Import ``app_<role>.py`` (its folder first on ``sys.path``) and return its ``main``.
 
     Call inside the compatibility imports, so that the app's
-    ``netqasm.sdk.external`` names are netqsim's.
+    ``netqasm.sdk.external`` names are netqsim's. Raises :class:`AppFolderError`
+    if ``main`` cannot take the role's inputs (and ``app_config`` when given).
     """
     name = folder.files[role][:-len(".py")]
     file = folder.path / folder.files[role]
@@ -102,4 +104,17 @@ def load_main(folder: AppFolder, role: str) -> Callable[..., Any]:
         raise AppFolderError(
             f"{file} has no function main: netqasm runs "
             f"main(app_config=..., **inputs) of every app_<role>.py")
+    inputs = dict(folder.inputs[role])
+    if app_config:
+        inputs["app_config"] = None
+    try:
+        inspect.signature(main).bind(**inputs)
+    except TypeError as exc:
+        given = ", ".join(sorted(inputs)) or "no arguments"
+        source = f"inputs from {role}.yaml" if folder.inputs[role] else f"there is no {role}.yaml"
+        raise AppFolderError(
+            f"{file}: main{inspect.signature(main)} cannot be called with {given} "
+            f"({source}): {exc}") from None
+    except ValueError:
+        pass  # no signature to check (a builtin or C callable): the call will tell
     return main
