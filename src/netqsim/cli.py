@@ -623,6 +623,7 @@ def cmd_simulaqron(args: argparse.Namespace) -> int:
         ScriptNotFound,
         run_simulaqron,
     )
+    from netqsim.config import ConfigError
     from netqsim.kernel import DeadlockError
 
     nodes = {}
@@ -634,8 +635,10 @@ def cmd_simulaqron(args: argparse.Namespace) -> int:
     try:
         return run_simulaqron(args.paths, network=args.network, config=args.config,
                               seed=args.seed, nodes=nodes)
-    except (ScriptNotFound, NodeAssignmentError, NetworkFileError) as exc:
+    except (ScriptNotFound, NodeAssignmentError, NetworkFileError, ConfigError) as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:  # e.g. a --config file that cannot be read
+        raise UserError(f"{exc.filename or args.config}: {exc.strerror or exc}") from None
     except DeadlockError as exc:
         raise UserError(f"every script waits and nothing can happen (a deadlock):\n{exc}") from None
 

@@ -239,27 +239,41 @@ class LogManager:
 
 @contextmanager
 def logging_restored() -> Iterator[None]:
-    """Within the block, log setup may change; afterwards the ``netqsim`` logger is as before.
+    """Within the block, log setup may change; afterwards it is as before.
 
-    Its level, propagation and :class:`LogManager` setup come back, and the
-    handlers added inside the block are removed and closed (their files
-    flushed). The script runners use it, so a script that calls
-    ``LogManager.log_to_file`` leaves nothing attached when it was run in-process.
+    The ``netqsim`` logger gets back its level, propagation, handlers (those
+    removed inside the block are attached again) and :class:`LogManager` setup;
+    the levels of its child loggers come back too, and so do the root logger's
+    handlers and level (scripts call ``logging.basicConfig``). Handlers added
+    inside the block are removed and closed (their files flushed). The script
+    runners use it, so a script run in-process leaves no log setup behind.
     """
-    logger = logging.getLogger(ROOT_LOGGER)
-    level, propagate, handlers = logger.level, logger.propagate, list(logger.handlers)
+    logger, root = logging.getLogger(ROOT_LOGGER), logging.getLogger()
+    saved = {log: (log.level, log.propagate, list(log.handlers)) for log in (logger, root)}
+    children = _child_levels()
     mark = getattr(logger, LogManager._MARK, None)
     try:
         yield
     finally:
-        for handler in list(logger.handlers):
-            if handler not in handlers:
-                logger.removeHandler(handler)
-                handler.close()
-        logger.setLevel(level)
-        logger.propagate = propagate
+        for log, (level, propagate, handlers) in saved.items():
+            for handler in list(log.handlers):
+                if handler not in handlers:
+                    log.removeHandler(handler)
+                    handler.close()
+            log.handlers[:] = handlers
+            log.setLevel(level)
+            log.propagate = propagate
+        for name in _child_levels():
+            logging.getLogger(name).setLevel(children.get(name, logging.NOTSET))
         if mark is None:
             if hasattr(logger, LogManager._MARK):
                 delattr(logger, LogManager._MARK)
         else:
             setattr(logger, LogManager._MARK, mark)
+
+
+def _child_levels() -> dict[str, int]:
+    """The level of every logger below ``netqsim`` that exists now."""
+    prefix = ROOT_LOGGER + "."
+    return {name: log.level for name, log in logging.root.manager.loggerDict.items()
+            if name.startswith(prefix) and isinstance(log, logging.Logger)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,29 @@ def test_a_module_under_a_real_package_leaves_the_package_as_it_was() -> None:
 def test_a_module_mapped_twice_is_refused() -> None:
     with pytest.raises(ValueError, match=re.escape("module 'fakesim.a' is mapped twice")):
         CompatFinder([ModuleMap("fakesim.a", PYDYNAA), ModuleMap("fakesim.a", PYDYNAA)])
+
+
+def test_only_the_scripts_own_modules_are_forgotten(tmp_path: Path) -> None:
+    from netqsim.compat.runner import forget_script_modules
+
+    (tmp_path / "application.py").write_text("X = 1\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "helper.py").write_text("Y = 2\n")
+    installed = tmp_path / ".venv" / "site-packages"
+    installed.mkdir(parents=True)
+    (installed / "thirdparty.py").write_text("Z = 3\n")
+    before = set(sys.modules)
+    sys.path[:0] = [str(tmp_path), str(installed)]
+    try:
+        import application  # noqa: F401
+        import pkg.helper  # noqa: F401
+        import thirdparty  # noqa: F401
+
+        forget_script_modules(tmp_path, before)
+        assert "thirdparty" in sys.modules  # installed below the folder: kept
+        assert not {"application", "pkg", "pkg.helper"} & set(sys.modules)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.path.remove(str(installed))
+        sys.modules.pop("thirdparty", None)

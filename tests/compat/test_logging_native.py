@@ -203,9 +203,20 @@ def test_a_script_run_in_process_leaves_no_log_setup_behind(tmp_path: Path) -> N
         "LogManager.set_log_level('INFO')\n"
         f"LogManager.log_to_file({str(log_file)!r})\n"
         "LogManager.get_stack_logger('script').info('hello')\n"
+        "LogManager.disable_console_logging()\n"
+        "LogManager.get_stack_logger('script').setLevel('DEBUG')\n"
+        "import logging\n"
+        "logging.basicConfig(level=logging.DEBUG)\n"
     )
-    logger = logging.getLogger("netqsim")
-    before = (logger.level, logger.propagate, list(logger.handlers))
-    assert run_script(script, [], MODULES) == 0
-    assert (logger.level, logger.propagate, list(logger.handlers)) == before
-    assert "hello" in log_file.read_text()  # the file was flushed and closed, not lost
+    LogManager.get_stack_logger()  # the console handler, which the script takes away
+    logger, root = logging.getLogger("netqsim"), logging.getLogger()
+    before = [(log.level, log.propagate, list(log.handlers)) for log in (logger, root)]
+    assert logger.handlers
+    try:
+        assert run_script(script, [], MODULES) == 0
+        assert [(log.level, log.propagate, list(log.handlers))
+                for log in (logger, root)] == before
+        assert logging.getLogger("netqsim.script").level == logging.NOTSET
+        assert "hello" in log_file.read_text()  # the file was flushed and closed, not lost
+    finally:
+        LogManager.reset()

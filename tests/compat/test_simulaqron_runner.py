@@ -108,6 +108,24 @@ def test_the_process_is_left_as_it_was(capsys: pytest.CaptureFixture[str]) -> No
                                                "__doc__", ""))
 
 
+def test_each_script_keeps_its_own_argv_and_main_module(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Alice finishes first although she started first: each script must still see its
+    # own sys.argv and __main__ when it resumes, and the process's come back after.
+    for name, wait in (("alice", 1), ("bob", 2)):
+        (tmp_path / f"{name}.py").write_text(
+            "import asyncio, sys\n"
+            "if __name__ == '__main__':\n"
+            f"    asyncio.run(asyncio.sleep({wait}))\n"
+            f"    print('{name}', sys.argv[0].rsplit('/', 1)[1],\n"
+            "          sys.modules['__main__'].__file__.rsplit('/', 1)[1])\n")
+    main_module, argv = sys.modules["__main__"], sys.argv[:]
+    status, lines, err = run(capsys, tmp_path, seed=1)
+    assert status == 0, err
+    assert lines == ["alice alice.py alice.py", "bob bob.py bob.py"]
+    assert (sys.modules["__main__"], sys.argv) == (main_module, argv)
+
+
 def test_cli_runs_a_folder_and_a_list_of_scripts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulaqron", str(FOLDERS / "serve_forever")]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Alice: done at t=0.5 s"
@@ -520,3 +538,17 @@ def test_a_handler_that_raises_is_logged_and_fails_its_script(
     # asyncio's own report (on stderr outside pytest, which captures logging)
     assert "Unhandled exception in client_connected_cb" in caplog.text
     assert "ValueError: cannot handle b'boom'" in caplog.text
+
+
+def test_a_config_that_cannot_be_read_or_is_invalid_is_a_user_error(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = str(FOLDERS / "serve_forever")
+    assert main(["simulaqron", folder, "--config", str(tmp_path / "missing.yaml")]) == 1
+    assert capsys.readouterr().err == (
+        f"netqsim: error: {tmp_path / 'missing.yaml'}: No such file or directory\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("stacks:\n  - name: Alice\n    qdevice_typ: nope\n")
+    assert main(["simulaqron", folder, "--config", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"netqsim: error: invalid configuration in {bad} (1 problem):")
+    assert "stacks[0] (Alice).qdevice_typ: unknown qdevice_typ 'nope'" in err

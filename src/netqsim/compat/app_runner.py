@@ -25,7 +25,7 @@ from netqsim.compat.netqasm.folder import AppFolder, AppFolderError, load_app_fo
 from netqsim.compat.netqasm.logs import RunLogs
 from netqsim.compat.netqasm.network_yaml import default_network, load_network_file
 from netqsim.compat.netqasm.stack_logs import record_entanglement, record_instructions
-from netqsim.compat.runner import _forget_modules_from
+from netqsim.compat.runner import forget_script_modules
 from netqsim.compat.threads import Baton
 from netqsim.config import StackNetworkConfig
 from netqsim.kernel import ProcessError, Simulator
@@ -140,7 +140,7 @@ def simulate_application(
             except ProcessError as error:
                 raise _app_error(error) from error.exception
     finally:
-        _forget_modules_from(folder.path, modules_before)
+        forget_script_modules(folder.path, modules_before)
         sys.path[:] = saved_path
     logs.write(results)
     return results

@@ -18,7 +18,7 @@ from netqsim.compat.session import session
 from netqsim.config import lenient_loading
 from netqsim.logs import logging_restored
 
-__all__ = ["ScriptNotFound", "run_script"]
+__all__ = ["ScriptNotFound", "forget_script_modules", "run_script"]
 
 
 class ScriptNotFound(FileNotFoundError):
@@ -34,12 +34,27 @@ def _print_script_traceback(exc: BaseException, script: Path) -> None:
     traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
 
 
-def _forget_modules_from(folder: Path, before: set[str]) -> None:
-    # A second script run in this process (a test suite, a notebook) must import
-    # its own `application.py`, not the one the previous script left behind.
+def forget_script_modules(folder: Path, before: set[str]) -> None:
+    """Forget the modules a run imported from ``folder`` itself (the script's own modules).
+
+    A second script run in this process (a test suite, a notebook) must import
+    its own ``application.py``, not the one the previous script left behind.
+    Only modules found through ``folder`` as a ``sys.path`` entry are forgotten
+    (``folder/pkg/x.py`` as ``pkg.x``): packages installed below it, such as a
+    project's ``.venv`` or ``src``, stay imported.
+    """
+    root = folder.resolve()
     for name in set(sys.modules) - before:
         file = getattr(sys.modules[name], "__file__", None)
-        if file and Path(file).resolve().is_relative_to(folder):
+        if not file:
+            continue
+        path = Path(file).resolve()
+        if not path.is_relative_to(root):
+            continue
+        parts = path.relative_to(root).with_suffix("").parts
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+        if ".".join(parts) == name:
             del sys.modules[name]
 
 
@@ -80,7 +95,7 @@ def run_script(path: str | os.PathLike[str], args: Sequence[str],
                 return 1
         return 0
     finally:
-        _forget_modules_from(script.parent, modules_before)
+        forget_script_modules(script.parent, modules_before)
         os.chdir(saved_cwd)
         sys.argv = saved_argv
         sys.path[:] = saved_path

@@ -25,19 +25,19 @@ script, the line it blocks in and what it waits for.
 
 from __future__ import annotations
 
+import builtins
 import importlib
-import logging
 import os
-import runpy
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from netqsim.compat.hook import compat_imports
 from netqsim.compat.netqasm.apprun import AppRun, running
 from netqsim.compat.netqasm.logs import RunLogs
-from netqsim.compat.runner import ScriptNotFound, _forget_modules_from, _print_script_traceback
+from netqsim.compat.runner import ScriptNotFound, _print_script_traceback, forget_script_modules
 from netqsim.compat.session import session
 from netqsim.compat.simulaqron import MODULES
 from netqsim.compat.simulaqron.context import (
@@ -65,6 +65,7 @@ from netqsim.config import (
     StackNetworkConfig,
 )
 from netqsim.kernel import DeadlockError, Simulator
+from netqsim.logs import logging_restored
 from netqsim.runtime.network import Network
 
 __all__ = ["NodeAssignmentError", "ScriptNotFound", "perfect_network", "run_simulaqron"]
@@ -161,9 +162,17 @@ def perfect_network(networks: NetworksConfiguration, network_name: str) -> Stack
 def _run_script(script: ScriptNode) -> int:
     """The body of a script's thread: run it as ``__main__``; its exit status."""
     with script_thread(script):
-        sys.argv = [str(script.script)]
+        # Not runpy.run_path: it swaps sys.modules["__main__"] in and out around the
+        # script, and scripts on several threads would put back each other's.
+        module = ModuleType("__main__")
+        module.__file__ = str(script.script)
+        module.__builtins__ = builtins  # type: ignore[attr-defined]
+        script.main_module = module
+        sys.argv = script.argv
+        sys.modules["__main__"] = module
         try:
-            runpy.run_path(str(script.script), run_name="__main__")
+            body = compile(script.script.read_bytes(), str(script.script), "exec")
+            exec(body, module.__dict__)
             return 1 if script.failed else 0
         except ServingEnded:
             return 1 if script.failed else 0
@@ -200,12 +209,10 @@ def _end_idle_servers(stall: DeadlockError, scripts: list[ScriptNode]) -> bool:
 
 @contextmanager
 def _process_state(folders: list[Path]) -> Iterator[None]:
-    """Restore the working directory, ``sys.path``, argv, NETQASM_SIMULATOR and logging."""
+    """Restore the working directory, sys.path, argv, __main__ and NETQASM_SIMULATOR."""
     saved_cwd, saved_path, saved_argv = os.getcwd(), sys.path[:], sys.argv[:]
+    saved_main = sys.modules.get("__main__")
     saved_env = os.environ.get("NETQASM_SIMULATOR")
-    # SimulaQron's examples configure logging for their process (basicConfig(force=True)).
-    root = logging.getLogger()
-    saved_logging = (root.handlers[:], root.level)
     modules_before = set(sys.modules)
     for folder in reversed(folders):
         sys.path.insert(0, str(folder))
@@ -213,12 +220,13 @@ def _process_state(folders: list[Path]) -> Iterator[None]:
         yield
     finally:
         for folder in folders:
-            _forget_modules_from(folder, modules_before)
+            forget_script_modules(folder, modules_before)
         forget_folder()
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         sys.argv = saved_argv
-        root.handlers[:], root.level = saved_logging[0], saved_logging[1]
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
         if saved_env is None:
             os.environ.pop("NETQASM_SIMULATOR", None)
         else:
@@ -274,7 +282,9 @@ def run_simulaqron(
     # netqasm's blocking connection and sockets find their simulation through an
     # application run; in a SimulaQron run the apps are the nodes themselves.
     apps = AppRun(built, {name: name for name in built.nodes}, RunLogs(None))
-    with (_process_state(folders), session(), running(apps), compat_imports(MODULES),
+    # SimulaQron's examples configure logging for their process (basicConfig(force=True)).
+    with (_process_state(folders), logging_restored(), session(), running(apps),
+          compat_imports(MODULES),
           simulated_asyncio()):
         _settings_variable_wins()
         with Baton(sim, on_resume=enter_script_folder) as baton:

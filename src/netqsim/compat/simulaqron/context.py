@@ -11,10 +11,12 @@ loop. The script's thread finds its :class:`ScriptNode` with
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from netqsim.compat.simulaqron.networks import (
@@ -135,6 +137,10 @@ class ScriptNode:
         self.failed = False
         #: The kernel process paired with the script's thread (set by the runner).
         self.process: Any = None
+        #: The script's own ``__main__`` module and ``sys.argv`` (set by the runner):
+        #: process-wide in Python, so each script's are put back whenever it resumes.
+        self.main_module: ModuleType | None = None
+        self.argv: list[str] = [str(script)]
 
     @property
     def sim(self) -> Simulator:
@@ -187,11 +193,18 @@ class script_thread:
 
 
 def enter_script_folder() -> None:
-    """Make the running script's folder the working directory again (the baton's
-    ``on_resume``: other scripts, maybe in other folders, ran meanwhile)."""
+    """Give the running script back its process state (the baton's ``on_resume``).
+
+    Other scripts, maybe in other folders, ran meanwhile: the working
+    directory, ``sys.argv`` and ``sys.modules["__main__"]`` become this
+    script's again.
+    """
     script = getattr(_local, "script", None)
     if script is not None:
         _enter_folder(script.folder)
+        sys.argv = script.argv
+        if script.main_module is not None:
+            sys.modules["__main__"] = script.main_module
 
 
 def current_script() -> ScriptNode:
