@@ -198,3 +198,32 @@ def test_netqasm_log_recording_subscribes_without_replacing_any_method(tmp_path)
         assert replaced == set(), f"{node.name}: {replaced}"
     for link in network.links.values():
         assert "generate" not in vars(link)
+
+
+def test_the_half_of_a_stopped_application_is_still_reported_as_delivered():
+    # Alice's app asks for a pair and stops before it comes: her executor discards her
+    # half, but the pair was made, so the observer (and netqasm's network log) hears of it.
+    from netqasm.backend.messages import StopAppMessage
+    from tests.robustness.test_epr_request_outlives_subroutine import (
+        CREATE_NO_WAIT,
+        RECV_AND_WAIT,
+        _open,
+        _subroutine,
+    )
+
+    sim = Simulator(seed=3)
+    network = Network(two_nodes(qdevice=device(num_qubits=2), link=PerfectLinkConfig()), sim)
+    log = PairLog(sim)
+    for node in network.nodes.values():
+        node.controller.executor.observe_pairs(log)
+    messages = {"Alice": [*_open(1), _subroutine(CREATE_NO_WAIT), bytes(StopAppMessage(app_id=0))],
+                "Bob": [*_open(0), _subroutine(RECV_AND_WAIT)]}
+    for name, raws in messages.items():
+        endpoint = network.node(name).host.endpoint
+        for raw in raws:
+            endpoint.send_raw(raw).callbacks.append(lambda ev: setattr(ev, "defused", True))
+    sim.run()
+    alice = network.node("Alice").controller.executor
+    assert alice.position_is_free(0)  # her half was discarded
+    assert sorted((node, cid, seq) for _, _, node, cid, seq in log.events) == [
+        ("Alice", 0, 0), ("Bob", 0, 0)]
