@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from netqsim.kernel import Lock, Simulator
+from netqsim.network.pair_observer import PairObserver, check_pair_observer
 
 Gen = Generator[Any, Any, Any]
 
@@ -33,6 +34,7 @@ class EntanglementLink:
         self._rng = rng
         self._lock = Lock(sim, f"link {stack1}-{stack2}")
         self._held_since: float | None = None
+        self._observer: PairObserver | None = None
 
     @property
     def name(self) -> str:
@@ -56,8 +58,14 @@ class EntanglementLink:
             raise RuntimeError(f"link {self.name} is not held by any request")
         return self._held_since
 
+    def observe(self, observer: PairObserver | None) -> None:
+        """Tell ``observer`` when each generation on this link starts (None: stop telling)."""
+        self._observer = check_pair_observer(observer, f"link {self.name}")
+
     def generate(self) -> Gen:
         """One successful generation: waits its duration, returns the model's Delivery."""
+        if self._observer is not None:
+            self._observer.generation_started(self)
         delivery = self.model.sample(self._rng)
         yield self.sim.timeout(delivery.duration_ns)
         return delivery

@@ -74,6 +74,8 @@ class Frame:
 
 Step = tuple[int, Callable[..., Any], tuple[Any, ...]]
 Decoder = Callable[[Any], tuple[Any, ...]]
+#: Told ``(frame, pc, instr)`` after an instruction has executed (see :func:`observed_plan`).
+InstructionObserver = Callable[[Frame, int, Any], None]
 
 _BINARY = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul,
@@ -468,6 +470,39 @@ class InstructionHandlers:
         yield from self._waitable(f, address, done)
 
 
+def observed_plan(
+    instructions: list[Any], plan: list[Step], observer: InstructionObserver
+) -> list[Step]:
+    """``plan`` with ``observer(frame, pc, instr)`` called after each of its steps completes.
+
+    A step that raises reports nothing. The plan keeps its kinds, so the run
+    loop is the same with or without an observer: only observed plans pay.
+    """
+    return [_observed(pc, instr, step, observer)
+            for pc, (instr, step) in enumerate(zip(instructions, plan, strict=True))]
+
+
+def _observed(pc: int, instr: Any, step: Step, observer: InstructionObserver) -> Step:
+    kind, handler, args = step
+    if kind == PLAIN:
+        def plain(frame: Frame, arguments: Any) -> None:
+            handler(frame, arguments)
+            observer(frame, pc, instr)
+        return (kind, plain, args)
+    if kind == JUMP:
+        def jump(frame: Frame, arguments: Any, at: int) -> int:
+            target: int = handler(frame, arguments, at)
+            observer(frame, pc, instr)
+            return target
+        return (kind, jump, args)
+
+    def generator(frame: Frame, arguments: Any) -> Gen:
+        result = yield from handler(frame, arguments)
+        observer(frame, pc, instr)
+        return result
+    return (kind, generator, args)
+
+
 def _regs(*registers: Register) -> tuple[Any, ...]:
     """(slot, register) pairs, flattened."""
     out: list[Any] = []
@@ -507,7 +542,9 @@ __all__ = [
     "REGISTER_SLOTS",
     "Frame",
     "InstructionHandlers",
+    "InstructionObserver",
     "Step",
     "new_registers",
+    "observed_plan",
     "slot",
 ]

@@ -25,6 +25,7 @@ from netqasm.qlink_compat import LinkLayerCreate, ReturnType, get_creator_node_i
 from netqsim.hardware.errors import NoQubitError, UnsupportedInstruction
 from netqsim.kernel import Event, Simulator
 from netqsim.logs import StackLog
+from netqsim.network.pair_observer import PairObserver, check_pair_observer
 from netqsim.qnodeos.checks import (
     BudgetExceeded,
     StaticCheckError,
@@ -37,8 +38,10 @@ from netqsim.qnodeos.dispatch import (
     PLAIN,
     Frame,
     InstructionHandlers,
+    InstructionObserver,
     Step,
     new_registers,
+    observed_plan,
     slot,
 )
 from netqsim.qnodeos.errors import InstructionError
@@ -94,6 +97,8 @@ class NodeExecutor(InstructionHandlers, Executor):
         self._stack_log = StackLog("qnodeos", name, sim)
         # Pairs reach the executor whichever way the network made them.
         self._pair_log = StackLog("netstack", name, sim)
+        self._instruction_observer: InstructionObserver | None = None
+        self._pair_observer: PairObserver | None = None
 
     # -- identity and time -----------------------------------------------------
     @property
@@ -212,6 +217,31 @@ class NodeExecutor(InstructionHandlers, Executor):
                         return True
         return False
 
+    # -- observers ----------------------------------------------------------------
+    def observe_instructions(self, observer: InstructionObserver | None) -> None:
+        """Call ``observer(frame, pc, instr)`` after each instruction this executor runs.
+
+        ``frame`` is the running subroutine's :class:`~netqsim.qnodeos.dispatch.Frame`
+        (its application, registers, arrays and qubit unit module, as the
+        instruction left them) and ``pc`` the instruction's index in the
+        subroutine. Applies from the next subroutine on; None stops it.
+        """
+        if observer is not None and not callable(observer):
+            raise TypeError(
+                f"executor of node {self.name!r}: the instruction observer must be callable "
+                f"as observer(frame, pc, instr), got {type(observer).__name__}"
+            )
+        self._instruction_observer = observer
+        self._plans.clear()  # the cached plans were made for the previous observer
+
+    def observe_pairs(self, observer: PairObserver | None) -> None:
+        """Tell ``observer`` of every pair half this node gets (None: stop telling).
+
+        Halves of requests whose application stopped are told too: the pair
+        was made, even if no program keeps it.
+        """
+        self._pair_observer = check_pair_observer(observer, f"executor of node {self.name!r}")
+
     # -- running subroutines ------------------------------------------------------
     def plan(self, instructions: list[NetQASMInstruction]) -> list[Step]:
         """The checked dispatch plan of a subroutine body (StaticCheckError if a rule fails).
@@ -227,6 +257,8 @@ class NodeExecutor(InstructionHandlers, Executor):
             return cached[1]
         check_subroutine(instructions, supported=_Supported(self), limits=self._limits)
         plan = self.compile_plan(instructions)
+        if self._instruction_observer is not None:
+            plan = observed_plan(instructions, plan, self._instruction_observer)
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             del self._plans[next(iter(self._plans))]  # drop the oldest
         self._plans[key] = (list(instructions), plan)
@@ -361,14 +393,16 @@ class NodeExecutor(InstructionHandlers, Executor):
         """A link-layer result for one pair: fills the request's result array.
 
         A pair for a request whose application has stopped is discarded.
+        The pair observer (:meth:`observe_pairs`), if any, is told either way.
         """
-        if self._orphans and self._discard_orphan(response):
-            return
-        if self._pair_log.on:
-            self._pair_log.info("pair %d of request %d with node id %d delivered: %s",
-                                response.sequence_number, response.create_id,
-                                response.remote_node_id, _delivered(response))
-        self._handle_epr_response(response)
+        if not (self._orphans and self._discard_orphan(response)):
+            if self._pair_log.on:
+                self._pair_log.info("pair %d of request %d with node id %d delivered: %s",
+                                    response.sequence_number, response.create_id,
+                                    response.remote_node_id, _delivered(response))
+            self._handle_epr_response(response)
+        if self._pair_observer is not None:
+            self._pair_observer.pair_delivered(self.name, response)
 
     def _wait_to_handle_epr_responses(self) -> None:
         # netqasm retries at once, recursing forever when a response cannot be

@@ -4,8 +4,11 @@
 instruction it has executed (netqasm's ``InstrLogEntry``, simulated time in
 ``SIT``) into the run's logs, under the app that sent it;
 :func:`record_entanglement` reports the start and end of every entanglement
-generation (``NetworkLogEntry``). Both act only on the network they are
-given, and only when the run logs to files: without them nothing is paid.
+generation (``NetworkLogEntry``). Both subscribe to the observer hooks of
+the network they are given (``NodeExecutor.observe_instructions``, and a
+:class:`~netqsim.network.pair_observer.PairObserver` on its links and
+executors), and are used only when the run logs to files: without them
+nothing is paid.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from netqasm.runtime.interface.logging import (
     NetworkLogEntry,
 )
 
-from netqsim.qnodeos.dispatch import GEN, PLAIN, Frame, slot
+from netqsim.qnodeos.dispatch import Frame, slot
 
 if TYPE_CHECKING:
     from netqsim.compat.netqasm.logs import RunLogs
+    from netqsim.network.link_layer import EntanglementLink
     from netqsim.runtime.network import Network, Node
 
 __all__ = ["record_entanglement", "record_instructions"]
@@ -69,47 +73,27 @@ def _entry(node: Node, frame: Frame, pc: int, instr: Any) -> dict[str, Any]:
         LOG=f"Doing instruction {instr.mnemonic} with operands {ops}"))
 
 
+def _logged(instr: Any) -> bool:
+    """True for the instructions netqasm logs: quantum ones, but no allocation, free or EPR."""
+    return not should_ignore_instr(instr) and any(
+        isinstance(op, Register) and op.name == RegisterName.Q for op in instr.operands)
+
+
 def record_instructions(node: Node, logs: RunLogs) -> None:
     """Log each quantum instruction ``node`` executes into ``logs.instrs[<app name>]``.
 
     As netqasm, classical instructions and qubit allocation, freeing and EPR
     instructions are left out.
     """
-    executor = node.controller.executor
-    plan = executor.plan
     connections = node.host.connections
 
     def log(frame: Frame, pc: int, instr: Any) -> None:
-        conn = connections.get(frame.app_id)
-        app = conn.app_name if conn is not None else node.name
-        logs.instrs.setdefault(app, []).append(_entry(node, frame, pc, instr))
+        if _logged(instr):
+            conn = connections.get(frame.app_id)
+            app = conn.app_name if conn is not None else node.name
+            logs.instrs.setdefault(app, []).append(_entry(node, frame, pc, instr))
 
-    def wrap(pc: int, instr: Any, step: Any) -> Any:
-        kind, handler, args = step
-        if kind == PLAIN:
-            def plain(frame: Frame, arguments: Any) -> None:
-                handler(frame, arguments)
-                log(frame, pc, instr)
-            return (kind, plain, args)
-
-        def generator(frame: Frame, arguments: Any) -> Any:
-            result = yield from handler(frame, arguments)
-            log(frame, pc, instr)
-            return result
-        return (kind, generator, args)
-
-    def logged_plan(instructions: list[Any]) -> list[Any]:
-        steps = plan(instructions)
-        return [
-            wrap(pc, instr, step)
-            if step[0] in (PLAIN, GEN) and not should_ignore_instr(instr)
-            and any(isinstance(op, Register) and op.name == RegisterName.Q
-                    for op in instr.operands)
-            else step
-            for pc, (instr, step) in enumerate(zip(instructions, steps, strict=True))
-        ]
-
-    executor.plan = logged_plan  # type: ignore[method-assign]  # this executor only: a run without logs pays nothing
+    node.controller.executor.observe_instructions(log)
 
 
 def _network_entry(time: float, typ: Any, stage: EntanglementStage, nodes: list[str],
@@ -125,48 +109,51 @@ def _basis(response: Any) -> Any:
     return getattr(basis, "value", basis)
 
 
+class _PairRecorder:
+    """Logs the start of each generation and, once both halves are delivered, each pair."""
+
+    def __init__(self, network: Network, logs: RunLogs) -> None:
+        self._network = network
+        self._logs = logs
+        self._halves: dict[tuple[Any, ...], tuple[str, Any]] = {}
+
+    def generation_started(self, link: EntanglementLink) -> None:
+        """Log netqasm's ``epr_start`` record for ``link``."""
+        nodes = [link.stack1, link.stack2]
+        self._logs.network.append(_network_entry(
+            self._network.sim.now, None, EntanglementStage.START, nodes, [link.name], [], None,
+            None, f"start entanglement creation between {nodes[0]} and {nodes[1]}"))
+
+    def pair_delivered(self, node: str, result: Any) -> None:
+        """Log netqasm's ``epr_finish`` record when the pair's second half is delivered."""
+        node_id = self._network.nodes[node].node_id
+        key = (result.create_id, result.sequence_number,
+               frozenset((node_id, result.remote_node_id)))
+        other = self._halves.pop(key, None)
+        if other is None:
+            self._halves[key] = (node, result)
+            return
+        (first_node, first), second = other, result
+        measured = hasattr(first, "measurement_outcome")
+        typ = f"epr_{EntanglementType.MD if measured else EntanglementType.CK}"
+        nodes = [first_node, node]
+        link = self._network.links.get(frozenset(nodes))
+        self._logs.network.append(_network_entry(
+            self._network.sim.now, typ, EntanglementStage.FINISH, nodes,
+            [link.name] if link is not None else [],
+            # measured pairs hold no qubit (netqasm logs None there too)
+            [getattr(first, "logical_qubit_id", None),
+             getattr(second, "logical_qubit_id", None)],
+            [_basis(first), _basis(second)] if measured else None,
+            [first.measurement_outcome, second.measurement_outcome] if measured else None,
+            f"entanglement of type {'M' if measured else 'K'} created between "
+            f"{nodes[0]} and {nodes[1]}"))
+
+
 def record_entanglement(network: Network, logs: RunLogs) -> None:
     """Log the start and the end of each pair generation on ``network``'s links."""
-    sim = network.sim
+    recorder = _PairRecorder(network, logs)
     for link in network.links.values():
-        generate = link.generate
-
-        def logged_generate(link: Any = link, generate: Any = generate) -> Any:
-            nodes = [link.stack1, link.stack2]
-            logs.network.append(_network_entry(
-                sim.now, None, EntanglementStage.START, nodes, [link.name], [], None, None,
-                f"start entanglement creation between {nodes[0]} and {nodes[1]}"))
-            return (yield from generate())
-
-        link.generate = logged_generate  # type: ignore[method-assign]  # this run's links only
-    # A pair's end is logged when both of its halves have been handed to their nodes.
-    halves: dict[tuple[Any, ...], tuple[str, Any]] = {}
+        link.observe(recorder)
     for node in network.nodes.values():
-        executor = node.controller.executor
-        handle = executor.handle_epr_response
-
-        def logged_handle(response: Any, node: Any = node, handle: Any = handle) -> None:
-            handle(response)
-            key = (response.create_id, response.sequence_number,
-                   frozenset((node.node_id, response.remote_node_id)))
-            other = halves.pop(key, None)
-            if other is None:
-                halves[key] = (node.name, response)
-                return
-            (first_node, first), (second_node, second) = other, (node.name, response)
-            measured = hasattr(first, "measurement_outcome")
-            typ = f"epr_{EntanglementType.MD if measured else EntanglementType.CK}"
-            nodes = [first_node, second_node]
-            link = network.links.get(frozenset(nodes))
-            logs.network.append(_network_entry(
-                sim.now, typ, EntanglementStage.FINISH, nodes,
-                [link.name] if link is not None else [],
-                # measured pairs hold no qubit (netqasm logs None there too)
-                [getattr(first, "logical_qubit_id", None),
-                 getattr(second, "logical_qubit_id", None)],
-                [_basis(first), _basis(second)] if measured else None,
-                [first.measurement_outcome, second.measurement_outcome] if measured else None,
-                f"entanglement of type {'M' if measured else 'K'} created between "
-                f"{nodes[0]} and {nodes[1]}"))
-
-        executor.handle_epr_response = logged_handle  # type: ignore[method-assign]
+        node.controller.executor.observe_pairs(recorder)
